@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * clonegate ABI: defined once, shared by the module, the BPF programs, the
+ * clonegate command and the selftests. Plain C with fixed-size types only.
+ *
+ * The control interface is the misc device /dev/clonegate (mode 0600).
+ * Every ioctl argument starts with a __u32 size that the caller sets to the
+ * sizeof() it was compiled with; the module accepts older (shorter) structs
+ * and newer ones whose extra bytes are zero (copy_struct_from_user rules),
+ * so the ABI can grow without breaking old binaries. CLONEGATE_ABI_VERSION
+ * changes only when an existing field changes meaning.
+ *
+ * Changing policy (APPLY, REMOVE, RESET) needs CAP_SYS_ADMIN in the initial
+ * user namespace and a caller that is not itself inside a cgroup scope that
+ * is enforcing or auditing; otherwise EPERM. Malformed input gets EINVAL and
+ * changes nothing. A cgroup scope on the root cgroup is EINVAL: it would
+ * police every task, the administrator's included; use CG_SCOPE_GLOBAL.
+ */
+#ifndef CLONEGATE_ABI_H
+#define CLONEGATE_ABI_H
+
+#if defined(__KERNEL__)
+#include <linux/types.h>
+#include <linux/ioctl.h>
+#elif defined(__bpf__)
+/* BPF programs get __u32 and friends from vmlinux.h; no ioctls there. */
+#else
+#include <linux/types.h>
+#include <sys/ioctl.h>
+#endif
+
+#define CLONEGATE_ABI_VERSION	1
+#define CLONEGATE_DEVICE	"/dev/clonegate"
+#define CLONEGATE_VERSION_LEN	32
+
+/* Modes a scope can be in. */
+enum cg_mode {
+	CG_MODE_OFF	= 0,	/* the scope exists, nothing is checked */
+	CG_MODE_AUDIT	= 1,	/* decide, count and log; Linux answers */
+	CG_MODE_ENFORCE	= 2,	/* refuse with the profile's errno */
+	CG_MODE_MAX
+};
+
+/* What a policy applies to. */
+enum cg_scope_kind {
+	CG_SCOPE_GLOBAL	= 1,	/* every user task on the host */
+	CG_SCOPE_CGROUP	= 2,	/* a cgroup v2 subtree, descendants included */
+};
+
+/* Entry points, one per syscall and ABI. */
+enum cg_entry {
+	CG_ENTRY_NONE = 0,
+	CG_ENTRY_CLONE,
+	CG_ENTRY_CLONE3,
+	CG_ENTRY_FORK,
+	CG_ENTRY_VFORK,
+	CG_ENTRY_UNSHARE,
+	CG_ENTRY_SETNS,
+	CG_ENTRY_IA32_CLONE,
+	CG_ENTRY_IA32_CLONE3,
+	CG_ENTRY_IA32_FORK,
+	CG_ENTRY_IA32_VFORK,
+	CG_ENTRY_IA32_UNSHARE,
+	CG_ENTRY_IA32_SETNS,
+	CG_ENTRY_MAX
+};
+#define CG_ENTRY_SLOTS	16
+
+/*
+ * Rules of ../shared/spec/clone-policy.md, in the order each family is
+ * checked. The numeric values are ABI (counters, events, logs).
+ */
+enum cg_rule {
+	CG_RULE_NONE = 0,
+	CG_RULE_CLONE3_SIZE,	/* A1: clone3 size < 64 or > 88 -> EINVAL */
+	CG_RULE_C1,	/* unsupported flag -> EINVAL */
+	CG_RULE_C2,	/* SIGHAND without VM -> EINVAL */
+	CG_RULE_C3,	/* set_tid -> ENOTSUP */
+	CG_RULE_C4,	/* THREAD without SIGHAND -> EINVAL */
+	CG_RULE_C5,	/* THREAD and (NEWPID or unshared pid ns) -> EINVAL */
+	CG_RULE_C6,	/* NEWPID after unshare(NEWPID) -> EINVAL */
+	CG_RULE_C7,	/* NEWUSER and (THREAD or FS) -> EINVAL */
+	CG_RULE_C8,	/* exit signal not in 0..64 -> EINVAL */
+	CG_RULE_C9,	/* FS and NEWNS -> EINVAL */
+	CG_RULE_C10,	/* NEWUSER while chrooted -> EPERM */
+	CG_RULE_C11,	/* NEWUSER at user ns depth >= 32 -> EUSERS */
+	CG_RULE_C12,	/* NEWUSER with unmapped euid/egid -> EPERM */
+	CG_RULE_C13,	/* NEW{PID,NET,UTS,IPC} without CAP_SYS_ADMIN -> EPERM */
+	CG_RULE_U1,	/* unshare VM or SIGHAND -> EINVAL */
+	CG_RULE_U2,	/* unshare THREAD when multithreaded -> EINVAL */
+	CG_RULE_U3,	/* unshare NEWUSER while chrooted -> EPERM */
+	CG_RULE_U4_DEPTH, /* unshare NEWUSER at depth >= 32 -> EUSERS */
+	CG_RULE_U4_IDS,	/* unshare NEWUSER with unmapped euid/egid -> EPERM */
+	CG_RULE_U5,	/* unshare NEW{PID,NET,UTS,IPC,NS} without CAP_SYS_ADMIN -> EPERM */
+	CG_RULE_UDROP,	/* unshare bits gVisor ignores: dropped, call succeeds */
+	CG_RULE_S1,	/* setns fd not open -> EBADF */
+	CG_RULE_S2,	/* setns fd not a net/ipc/mnt/uts ns file -> EINVAL */
+	CG_RULE_S3,	/* setns nstype mismatch -> EINVAL */
+	CG_RULE_S4,	/* setns net/ipc/uts without CAP_SYS_ADMIN -> EPERM */
+	CG_RULE_S5,	/* setns mnt without CAP_SYS_ADMIN/CAP_SYS_CHROOT -> EPERM */
+	CG_RULE_S6,	/* setns mnt with a shared fs context -> EINVAL */
+	CG_RULE_MAX
+};
+#define CG_RULE_SLOTS	64
+
+/* Profiles shipped with the module (see profiles.h for their tables). */
+enum cg_profile_id {
+	CG_PROFILE_GVISOR_21D66119 = 0,	/* the default */
+	CG_PROFILE_GVISOR_8623C872,
+	CG_PROFILE_LINUX,
+	CG_PROFILE_MAX
+};
+#define CG_PROFILE_NAME_LEN	32
+
+/* CLONEGATE_IOC_VERSION (read by anyone who can open the device). */
+struct cg_version {
+	__u32 size;
+	__u32 abi_version;
+	char module_version[CLONEGATE_VERSION_LEN];
+	char kernel_release[64];
+	__u32 nr_entries;
+	__u32 nr_rules;
+	__u32 nr_profiles;
+	__u32 max_scopes;
+};
+
+/* CLONEGATE_IOC_APPLY and CLONEGATE_IOC_REMOVE. */
+struct cg_policy {
+	__u32 size;
+	__u32 scope;		/* enum cg_scope_kind */
+	__s32 cgroup_fd;	/* CG_SCOPE_CGROUP: an open cgroup v2 directory */
+	__u32 profile;		/* enum cg_profile_id (ignored by REMOVE) */
+	__u32 mode;		/* enum cg_mode (ignored by REMOVE) */
+	__u32 flags;		/* must be 0 */
+	__u64 cgroup_id;	/* out: the scope's cgroup id (kernfs inode) */
+};
+
+/* One scope in a CLONEGATE_IOC_LIST answer. */
+struct cg_scope_info {
+	__u32 scope;		/* enum cg_scope_kind */
+	__u32 profile;
+	__u32 mode;
+	__u32 level;		/* cgroup depth below the root; 0 for global */
+	__u64 cgroup_id;
+	__u64 checked;		/* calls from tasks of this scope that were checked */
+	__u64 refused;
+	__u64 audited;
+};
+
+/* CLONEGATE_IOC_LIST: scopes in the order they are matched (most specific first). */
+struct cg_scope_list {
+	__u32 size;
+	__u32 count;		/* in: room in scopes[]; out: scopes that exist */
+	__u64 scopes;		/* user pointer to struct cg_scope_info[count] */
+	__u64 generation;	/* out: bumped by every successful change */
+};
+
+/* CLONEGATE_IOC_COUNTERS: module-wide counters since load or last RESET. */
+struct cg_counters {
+	__u32 size;
+	__u32 nr_entries;	/* CG_ENTRY_MAX */
+	__u32 nr_rules;		/* CG_RULE_MAX */
+	__u32 pad;
+	__u64 checked[CG_ENTRY_SLOTS];	/* policed calls per entry point */
+	__u64 refused[CG_RULE_SLOTS];	/* refusals per rule (enforce) */
+	__u64 audited[CG_RULE_SLOTS];	/* would-be refusals per rule (audit) */
+	__u64 dropped[CG_ENTRY_SLOTS];	/* unshare calls whose ignored bits were dropped */
+};
+
+#ifndef __bpf__
+#define CLONEGATE_IOC_MAGIC	0xCE
+#define CLONEGATE_IOC_VERSION	_IOR(CLONEGATE_IOC_MAGIC, 0, struct cg_version)
+#define CLONEGATE_IOC_APPLY	_IOW(CLONEGATE_IOC_MAGIC, 1, struct cg_policy)
+#define CLONEGATE_IOC_REMOVE	_IOW(CLONEGATE_IOC_MAGIC, 2, struct cg_policy)
+#define CLONEGATE_IOC_LIST	_IOWR(CLONEGATE_IOC_MAGIC, 3, struct cg_scope_list)
+#define CLONEGATE_IOC_COUNTERS	_IOWR(CLONEGATE_IOC_MAGIC, 4, struct cg_counters)
+#define CLONEGATE_IOC_RESET	_IO(CLONEGATE_IOC_MAGIC, 5)
+#endif
+
+#define CG_MAX_SCOPES	64
+
+#endif /* CLONEGATE_ABI_H */

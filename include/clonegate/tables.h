@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * clonegate tables: clone flag values, rule names and errnos, and the profile
+ * tables. Data only, shared by the module (which enforces them) and the
+ * clonegate command (which lists and explains them), so the two can never
+ * disagree. A profile is a row here, never a code path.
+ *
+ * The selftests deliberately do NOT include this file: they check the
+ * module against the spec's own numbers.
+ */
+#ifndef CLONEGATE_TABLES_H
+#define CLONEGATE_TABLES_H
+
+#include "abi.h"
+
+/* x86-64 clone flags, spec section 1 (fixed ABI values). */
+#define CG_CSIGNAL		0x000000ffULL
+#define CG_CLONE_NEWTIME	0x00000080ULL
+#define CG_CLONE_VM		0x00000100ULL
+#define CG_CLONE_FS		0x00000200ULL
+#define CG_CLONE_FILES		0x00000400ULL
+#define CG_CLONE_SIGHAND	0x00000800ULL
+#define CG_CLONE_PIDFD		0x00001000ULL
+#define CG_CLONE_PTRACE		0x00002000ULL
+#define CG_CLONE_VFORK		0x00004000ULL
+#define CG_CLONE_PARENT		0x00008000ULL
+#define CG_CLONE_THREAD		0x00010000ULL
+#define CG_CLONE_NEWNS		0x00020000ULL
+#define CG_CLONE_SYSVSEM	0x00040000ULL
+#define CG_CLONE_SETTLS		0x00080000ULL
+#define CG_CLONE_PARENT_SETTID	0x00100000ULL
+#define CG_CLONE_CHILD_CLEARTID	0x00200000ULL
+#define CG_CLONE_DETACHED	0x00400000ULL
+#define CG_CLONE_UNTRACED	0x00800000ULL
+#define CG_CLONE_CHILD_SETTID	0x01000000ULL
+#define CG_CLONE_NEWCGROUP	0x02000000ULL
+#define CG_CLONE_NEWUTS		0x04000000ULL
+#define CG_CLONE_NEWIPC		0x08000000ULL
+#define CG_CLONE_NEWUSER	0x10000000ULL
+#define CG_CLONE_NEWPID		0x20000000ULL
+#define CG_CLONE_NEWNET		0x40000000ULL
+#define CG_CLONE_IO		0x80000000ULL
+#define CG_CLONE_CLEAR_SIGHAND	0x100000000ULL
+#define CG_CLONE_INTO_CGROUP	0x200000000ULL
+
+#define CG_CLONE_ARGS_SIZE_MIN	64	/* CLONE_ARGS_SIZE_VER0 */
+#define CG_CLONE_ARGS_SIZE_MAX	88	/* CLONE_ARGS_SIZE_VER2: gVisor's struct */
+
+struct cg_flag_name {
+	unsigned long long flag;
+	const char *name;
+};
+
+static const struct cg_flag_name cg_flag_names[] = {
+	{ CG_CLONE_NEWTIME, "NEWTIME" },	{ CG_CLONE_VM, "VM" },
+	{ CG_CLONE_FS, "FS" },			{ CG_CLONE_FILES, "FILES" },
+	{ CG_CLONE_SIGHAND, "SIGHAND" },	{ CG_CLONE_PIDFD, "PIDFD" },
+	{ CG_CLONE_PTRACE, "PTRACE" },		{ CG_CLONE_VFORK, "VFORK" },
+	{ CG_CLONE_PARENT, "PARENT" },		{ CG_CLONE_THREAD, "THREAD" },
+	{ CG_CLONE_NEWNS, "NEWNS" },		{ CG_CLONE_SYSVSEM, "SYSVSEM" },
+	{ CG_CLONE_SETTLS, "SETTLS" },		{ CG_CLONE_PARENT_SETTID, "PARENT_SETTID" },
+	{ CG_CLONE_CHILD_CLEARTID, "CHILD_CLEARTID" }, { CG_CLONE_DETACHED, "DETACHED" },
+	{ CG_CLONE_UNTRACED, "UNTRACED" },	{ CG_CLONE_CHILD_SETTID, "CHILD_SETTID" },
+	{ CG_CLONE_NEWCGROUP, "NEWCGROUP" },	{ CG_CLONE_NEWUTS, "NEWUTS" },
+	{ CG_CLONE_NEWIPC, "NEWIPC" },		{ CG_CLONE_NEWUSER, "NEWUSER" },
+	{ CG_CLONE_NEWPID, "NEWPID" },		{ CG_CLONE_NEWNET, "NEWNET" },
+	{ CG_CLONE_IO, "IO" },			{ CG_CLONE_CLEAR_SIGHAND, "CLEAR_SIGHAND" },
+	{ CG_CLONE_INTO_CGROUP, "INTO_CGROUP" },
+};
+
+static const char *const cg_entry_names[CG_ENTRY_MAX] = {
+	[CG_ENTRY_NONE] = "none",
+	[CG_ENTRY_CLONE] = "clone",		[CG_ENTRY_CLONE3] = "clone3",
+	[CG_ENTRY_FORK] = "fork",		[CG_ENTRY_VFORK] = "vfork",
+	[CG_ENTRY_UNSHARE] = "unshare",		[CG_ENTRY_SETNS] = "setns",
+	[CG_ENTRY_IA32_CLONE] = "ia32_clone",	[CG_ENTRY_IA32_CLONE3] = "ia32_clone3",
+	[CG_ENTRY_IA32_FORK] = "ia32_fork",	[CG_ENTRY_IA32_VFORK] = "ia32_vfork",
+	[CG_ENTRY_IA32_UNSHARE] = "ia32_unshare", [CG_ENTRY_IA32_SETNS] = "ia32_setns",
+};
+
+static const char *const cg_mode_names[CG_MODE_MAX] = {
+	[CG_MODE_OFF] = "off", [CG_MODE_AUDIT] = "audit", [CG_MODE_ENFORCE] = "enforce",
+};
+
+/* errno values as positive numbers (x86-64 Linux). */
+#define CG_EPERM	1
+#define CG_EBADF	9
+#define CG_EINVAL	22
+#define CG_EUSERS	87
+#define CG_ENOTSUP	95
+
+struct cg_rule_def {
+	const char *name;	/* as in the spec: "C1", "U4.depth", ... */
+	int err;		/* errno on refusal (0: not a refusal) */
+	const char *what;
+};
+
+static const struct cg_rule_def cg_rules[CG_RULE_MAX] = {
+	[CG_RULE_NONE]	= { "none", 0, "allowed" },
+	[CG_RULE_CLONE3_SIZE] = { "A1", CG_EINVAL, "clone3 size < 64 or > 88" },
+	[CG_RULE_C1]	= { "C1", CG_EINVAL, "flag the profile does not support" },
+	[CG_RULE_C2]	= { "C2", CG_EINVAL, "SIGHAND without VM" },
+	[CG_RULE_C3]	= { "C3", CG_ENOTSUP, "clone3 set_tid" },
+	[CG_RULE_C4]	= { "C4", CG_EINVAL, "THREAD without SIGHAND" },
+	[CG_RULE_C5]	= { "C5", CG_EINVAL, "THREAD with NEWPID or after unshare(NEWPID)" },
+	[CG_RULE_C6]	= { "C6", CG_EINVAL, "NEWPID after unshare(NEWPID)" },
+	[CG_RULE_C7]	= { "C7", CG_EINVAL, "NEWUSER with THREAD or FS" },
+	[CG_RULE_C8]	= { "C8", CG_EINVAL, "exit signal outside 0..64" },
+	[CG_RULE_C9]	= { "C9", CG_EINVAL, "FS with NEWNS" },
+	[CG_RULE_C10]	= { "C10", CG_EPERM, "NEWUSER while chrooted" },
+	[CG_RULE_C11]	= { "C11", CG_EUSERS, "NEWUSER beyond user ns depth 32" },
+	[CG_RULE_C12]	= { "C12", CG_EPERM, "NEWUSER with unmapped euid/egid" },
+	[CG_RULE_C13]	= { "C13", CG_EPERM, "NEWPID/NET/UTS/IPC without CAP_SYS_ADMIN" },
+	[CG_RULE_U1]	= { "U1", CG_EINVAL, "unshare VM or SIGHAND" },
+	[CG_RULE_U2]	= { "U2", CG_EINVAL, "unshare THREAD (or NEWPID/NEWUSER) when multithreaded" },
+	[CG_RULE_U3]	= { "U3", CG_EPERM, "unshare NEWUSER while chrooted" },
+	[CG_RULE_U4_DEPTH] = { "U4.depth", CG_EUSERS, "unshare NEWUSER beyond user ns depth 32" },
+	[CG_RULE_U4_IDS] = { "U4.ids", CG_EPERM, "unshare NEWUSER with unmapped euid/egid" },
+	[CG_RULE_U5]	= { "U5", CG_EPERM, "unshare NEWPID/NET/UTS/IPC/NS without CAP_SYS_ADMIN" },
+	[CG_RULE_UDROP]	= { "U-drop", 0, "unshare bits gVisor ignores are dropped" },
+	[CG_RULE_S1]	= { "S1", CG_EBADF, "setns fd not open" },
+	[CG_RULE_S2]	= { "S2", CG_EINVAL, "setns fd not a net/ipc/mnt/uts namespace" },
+	[CG_RULE_S3]	= { "S3", CG_EINVAL, "setns nstype does not match" },
+	[CG_RULE_S4]	= { "S4", CG_EPERM, "setns net/ipc/uts without CAP_SYS_ADMIN" },
+	[CG_RULE_S5]	= { "S5", CG_EPERM, "setns mnt without CAP_SYS_ADMIN and CAP_SYS_CHROOT" },
+	[CG_RULE_S6]	= { "S6", CG_EINVAL, "setns mnt while sharing the fs context" },
+};
+
+#define CG_RULE_BIT(r)	(1ULL << (r))
+#define CG_RULES_CLONE	(CG_RULE_BIT(CG_RULE_CLONE3_SIZE) | \
+	CG_RULE_BIT(CG_RULE_C1) | CG_RULE_BIT(CG_RULE_C2) | CG_RULE_BIT(CG_RULE_C3) | \
+	CG_RULE_BIT(CG_RULE_C4) | CG_RULE_BIT(CG_RULE_C5) | CG_RULE_BIT(CG_RULE_C6) | \
+	CG_RULE_BIT(CG_RULE_C7) | CG_RULE_BIT(CG_RULE_C8) | CG_RULE_BIT(CG_RULE_C9) | \
+	CG_RULE_BIT(CG_RULE_C10) | CG_RULE_BIT(CG_RULE_C11) | CG_RULE_BIT(CG_RULE_C12) | \
+	CG_RULE_BIT(CG_RULE_C13))
+#define CG_RULES_UNSHARE (CG_RULE_BIT(CG_RULE_U1) | CG_RULE_BIT(CG_RULE_U2) | \
+	CG_RULE_BIT(CG_RULE_U3) | CG_RULE_BIT(CG_RULE_U4_DEPTH) | \
+	CG_RULE_BIT(CG_RULE_U4_IDS) | CG_RULE_BIT(CG_RULE_U5) | CG_RULE_BIT(CG_RULE_UDROP))
+#define CG_RULES_SETNS	(CG_RULE_BIT(CG_RULE_S1) | CG_RULE_BIT(CG_RULE_S2) | \
+	CG_RULE_BIT(CG_RULE_S3) | CG_RULE_BIT(CG_RULE_S4) | CG_RULE_BIT(CG_RULE_S5) | \
+	CG_RULE_BIT(CG_RULE_S6))
+#define CG_RULES_GVISOR	(CG_RULES_CLONE | CG_RULES_UNSHARE | CG_RULES_SETNS)
+
+/* Namespace types setns may enter (CLONE_NEW* bits of the ns file). */
+#define CG_SETNS_GVISOR	(CG_CLONE_NEWNET | CG_CLONE_NEWIPC | CG_CLONE_NEWNS | CG_CLONE_NEWUTS)
+
+/*
+ * unshare bits gVisor acts on; every other bit is silently dropped (spec
+ * 2.3). VM and SIGHAND are listed because U1 refuses them.
+ */
+#define CG_UNSHARE_HANDLED (CG_CLONE_VM | CG_CLONE_SIGHAND | CG_CLONE_THREAD | \
+	CG_CLONE_NEWUSER | CG_CLONE_NEWPID | CG_CLONE_NEWNET | CG_CLONE_NEWUTS | \
+	CG_CLONE_NEWIPC | CG_CLONE_FILES | CG_CLONE_FS | CG_CLONE_NEWNS)
+
+struct cg_profile_def {
+	const char *name;
+	const char *what;
+	unsigned long long clone_supported;	/* C1: flags outside this fail */
+	unsigned long long rules;		/* CG_RULE_BIT() of active rules */
+	unsigned long long setns_types;		/* S2: ns types setns may enter */
+	unsigned long long unshare_handled;	/* bits outside this are dropped */
+};
+
+static const struct cg_profile_def cg_profiles[CG_PROFILE_MAX] = {
+	[CG_PROFILE_GVISOR_21D66119] = {
+		.name = "gvisor-21d66119",
+		.what = "gVisor at 21d66119 (\"Implementing clone3\", 2023-08-07); the default",
+		.clone_supported = 0xFDBDEF00ULL,
+		.rules = CG_RULES_GVISOR,
+		.setns_types = CG_SETNS_GVISOR,
+		.unshare_handled = CG_UNSHARE_HANDLED,
+	},
+	[CG_PROFILE_GVISOR_8623C872] = {
+		.name = "gvisor-8623c872",
+		.what = "gVisor at 8623c872 (2023-08-25): the seed plus NEWNS and DETACHED",
+		.clone_supported = 0xFDFFEF00ULL,
+		.rules = CG_RULES_GVISOR,
+		.setns_types = CG_SETNS_GVISOR,
+		.unshare_handled = CG_UNSHARE_HANDLED,
+	},
+	[CG_PROFILE_LINUX] = {
+		.name = "linux",
+		.what = "refuse nothing: count and report only",
+		.clone_supported = ~0ULL,
+		.rules = 0,
+		.setns_types = ~0ULL,
+		.unshare_handled = ~0ULL,
+	},
+};
+
+#endif /* CLONEGATE_TABLES_H */

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * clonegate internal interfaces. See main.c for the design overview.
+ */
+#ifndef CLONEGATE_INTERNAL_H
+#define CLONEGATE_INTERNAL_H
+
+#include <linux/types.h>
+#include <linux/cgroup.h>
+#include <linux/percpu.h>
+
+#include <clonegate/abi.h>
+#include <clonegate/tables.h>
+
+/* ---- policy.c: the one rule engine ------------------------------------ */
+
+/* A fact the engine needs but that the caller could not compute. */
+#define CG_FACT_UNKNOWN	(-1)
+
+/*
+ * One request, whichever entry point it came from. Hooks fill it from the
+ * kernel's own copy of the arguments (or, for clone3's errno preview, from a
+ * snapshot of user memory that never decides alone).
+ */
+struct cg_request {
+	enum cg_entry entry;
+	u64 flags;		/* clone: without CSIGNAL; clone3: all 64 bits */
+	int exit_signal;	/* clone family */
+	bool set_tid;		/* clone3: set_tid given */
+	int chrooted;		/* 0, 1 or CG_FACT_UNKNOWN (atomic context) */
+	/* setns only */
+	bool ns_file_open;	/* S1 */
+	u64 ns_type;		/* CLONE_NEW* of the ns file, 0 if not one */
+	u64 nstype_arg;		/* setns(2)'s nstype argument */
+	struct user_namespace *ns_owner;
+};
+
+/* The engine's answer: the first rule that refuses, or CG_RULE_NONE. */
+#define CG_VERDICT_SLOW	(-1)	/* needs a fact only a sleepable path can get */
+
+int cg_decide_clone(const struct cg_profile_def *p, const struct cg_request *rq,
+		    enum cg_rule last);
+int cg_decide_unshare(const struct cg_profile_def *p, const struct cg_request *rq);
+int cg_decide_setns(const struct cg_profile_def *p, const struct cg_request *rq);
+u64 cg_unshare_dropped_bits(const struct cg_profile_def *p, u64 flags);
+bool cg_current_chrooted(void);
+
+/* ---- scope.c: which profile and mode cover a task ---------------------- */
+
+struct cg_scope_stats {
+	u64 checked;
+	u64 refused;
+	u64 audited;
+};
+
+struct cg_scope {
+	u32 kind;			/* enum cg_scope_kind */
+	u32 profile;			/* enum cg_profile_id */
+	u32 mode;			/* enum cg_mode */
+	u32 level;			/* cgroup level, 0 for global */
+	u64 cgid;
+	struct cgroup *cgrp;		/* holds a reference; NULL for global */
+	struct cg_scope_stats __percpu *stats;
+};
+
+/*
+ * An immutable snapshot of every scope, replaced as a whole under RCU so a
+ * clone racing a policy change sees the old policy or the new one.
+ * scopes[] is in match order: cgroup scopes deepest first, global last.
+ */
+struct cg_state {
+	struct rcu_head rcu;
+	u64 generation;
+	u32 nr;
+	struct cg_scope scopes[];
+};
+
+struct cg_stats {
+	u64 checked[CG_ENTRY_SLOTS];
+	u64 refused[CG_RULE_SLOTS];
+	u64 audited[CG_RULE_SLOTS];
+	u64 dropped[CG_ENTRY_SLOTS];
+};
+
+DECLARE_PER_CPU(struct cg_stats, cg_stats);
+
+/* Under rcu_read_lock(): the scope covering current, or NULL. */
+const struct cg_scope *cg_scope_of_current(void);
+bool cg_current_is_confined(void);
+
+int cg_scope_apply(const struct cg_policy *pol, struct cgroup *cgrp);
+int cg_scope_remove(u32 kind, struct cgroup *cgrp);
+int cg_scope_list(struct cg_scope_info *out, u32 room, u32 *total, u64 *generation);
+void cg_scope_exit(void);
+
+/* ---- hooks.c ----------------------------------------------------------- */
+
+int cg_hooks_init(void);
+void cg_hooks_exit(void);
+
+/*
+ * Record one decision: counters, the rate-limited log line, the tracepoint.
+ * mode is the scope's mode (audit or enforce).
+ */
+void cg_record(const struct cg_scope *scope, const struct cg_request *rq,
+	       enum cg_rule rule, u32 mode);
+
+/* ---- control.c --------------------------------------------------------- */
+
+int cg_control_init(void);
+void cg_control_exit(void);
+
+#endif /* CLONEGATE_INTERNAL_H */

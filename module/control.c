@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The control interface: /dev/clonegate, a misc device with versioned
+ * ioctls (include/clonegate/abi.h).
+ *
+ * Every argument struct starts with its size; copy_struct_from_user() accepts
+ * older, shorter structs and newer ones whose extra bytes are zero. Every
+ * field is validated before anything changes; a bad one is EINVAL and the
+ * policy stays as it was.
+ *
+ * Changing policy needs CAP_SYS_ADMIN in the initial user namespace (so root
+ * in a user namespace or a container gets EPERM even with an fd passed in),
+ * and a caller that is not itself policed by a cgroup scope: a confined
+ * workload must not be able to lift its own confinement. The device is
+ * 0600, so only root reads status through it; the module version is also in
+ * /sys/module/clonegate/version, which leaks nothing.
+ */
+#include <linux/capability.h>
+#include <linux/cgroup.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/utsname.h>
+
+#include "clonegate.h"
+
+/* Read a size-prefixed struct the caller passed. */
+static int cg_copy_in(void *dst, size_t ksize, const void __user *uarg)
+{
+	u32 usize;
+	int ret;
+
+	if (get_user(usize, (const u32 __user *)uarg))
+		return -EFAULT;
+	if (usize < sizeof(u32) * 2)
+		return -EINVAL;
+	ret = copy_struct_from_user(dst, ksize, uarg, usize);
+	return ret == -E2BIG ? -EINVAL : ret;
+}
+
+/* Write back at most the caller's size (its first field). */
+static int cg_copy_out(void __user *uarg, const void *src, size_t ksize)
+{
+	u32 usize;
+
+	if (get_user(usize, (const u32 __user *)uarg))
+		return -EFAULT;
+	if (copy_to_user(uarg, src, min_t(size_t, usize, ksize)))
+		return -EFAULT;
+	return 0;
+}
+
+static int cg_may_change(void)
+{
+	if (!capable(CAP_SYS_ADMIN) || cg_current_is_confined())
+		return -EPERM;
+	return 0;
+}
+
+static long cg_ioc_version(void __user *uarg)
+{
+	struct cg_version v = {
+		.size = sizeof(v),
+		.abi_version = CLONEGATE_ABI_VERSION,
+		.nr_entries = CG_ENTRY_MAX,
+		.nr_rules = CG_RULE_MAX,
+		.nr_profiles = CG_PROFILE_MAX,
+		.max_scopes = CG_MAX_SCOPES,
+	};
+
+	strscpy(v.module_version, CLONEGATE_VERSION, sizeof(v.module_version));
+	strscpy(v.kernel_release, utsname()->release, sizeof(v.kernel_release));
+	return cg_copy_out(uarg, &v, sizeof(v));
+}
+
+/* Validate a policy and resolve its cgroup; on success *cgrp holds a reference. */
+static int cg_policy_in(void __user *uarg, struct cg_policy *pol, struct cgroup **cgrp,
+			bool apply)
+{
+	int ret;
+
+	ret = cg_copy_in(pol, sizeof(*pol), uarg);
+	if (ret)
+		return ret;
+	if (pol->flags)
+		return -EINVAL;
+	if (apply && (pol->profile >= CG_PROFILE_MAX || pol->mode >= CG_MODE_MAX))
+		return -EINVAL;
+	*cgrp = NULL;
+	switch (pol->scope) {
+	case CG_SCOPE_GLOBAL:
+		return pol->cgroup_fd == -1 ? 0 : -EINVAL;
+	case CG_SCOPE_CGROUP:
+		/* EBADF for a bad fd, a cgroup v1 or a non-cgroup directory. */
+		*cgrp = cgroup_get_from_fd(pol->cgroup_fd);
+		if (IS_ERR(*cgrp)) {
+			ret = PTR_ERR(*cgrp);
+			*cgrp = NULL;
+			return ret;
+		}
+		/* The root cgroup holds every task: that is the global scope. */
+		if (!cgroup_parent(*cgrp)) {
+			cgroup_put(*cgrp);
+			*cgrp = NULL;
+			return -EINVAL;
+		}
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+static long cg_ioc_apply(void __user *uarg)
+{
+	struct cgroup *cgrp;
+	struct cg_policy pol;
+	int ret;
+
+	ret = cg_may_change();
+	if (ret)
+		return ret;
+	ret = cg_policy_in(uarg, &pol, &cgrp, true);
+	if (ret)
+		return ret;
+	pol.cgroup_id = cgrp ? cgroup_id(cgrp) : 0;
+	/* On success the scope owns the cgroup reference. */
+	ret = cg_scope_apply(&pol, cgrp);
+	if (ret) {
+		if (cgrp)
+			cgroup_put(cgrp);
+		return ret;
+	}
+	return cg_copy_out(uarg, &pol, sizeof(pol));
+}
+
+static long cg_ioc_remove(void __user *uarg)
+{
+	struct cgroup *cgrp;
+	struct cg_policy pol;
+	int ret;
+
+	ret = cg_may_change();
+	if (ret)
+		return ret;
+	ret = cg_policy_in(uarg, &pol, &cgrp, false);
+	if (ret)
+		return ret;
+	ret = cg_scope_remove(pol.scope, cgrp);
+	if (cgrp)
+		cgroup_put(cgrp);
+	return ret;
+}
+
+static long cg_ioc_list(void __user *uarg)
+{
+	struct cg_scope_info *infos;
+	struct cg_scope_list req;
+	u32 total, n;
+	int ret;
+
+	ret = cg_copy_in(&req, sizeof(req), uarg);
+	if (ret)
+		return ret;
+	if (req.count > CG_MAX_SCOPES)
+		req.count = CG_MAX_SCOPES;
+	infos = kcalloc(CG_MAX_SCOPES, sizeof(*infos), GFP_KERNEL);
+	if (!infos)
+		return -ENOMEM;
+	cg_scope_list(infos, req.count, &total, &req.generation);
+	n = min(req.count, total);
+	if (n && copy_to_user(u64_to_user_ptr(req.scopes), infos, n * sizeof(*infos)))
+		ret = -EFAULT;
+	kfree(infos);
+	if (ret)
+		return ret;
+	req.count = total;
+	return cg_copy_out(uarg, &req, sizeof(req));
+}
+
+static long cg_ioc_counters(void __user *uarg)
+{
+	struct cg_counters *c;
+	int cpu, i, ret;
+
+	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return -ENOMEM;
+	ret = cg_copy_in(c, sizeof(*c), uarg);
+	if (ret)
+		goto out;
+	memset(c, 0, sizeof(*c));
+	c->size = sizeof(*c);
+	c->nr_entries = CG_ENTRY_MAX;
+	c->nr_rules = CG_RULE_MAX;
+	for_each_possible_cpu(cpu) {
+		const struct cg_stats *s = per_cpu_ptr(&cg_stats, cpu);
+
+		for (i = 0; i < CG_ENTRY_SLOTS; i++) {
+			c->checked[i] += READ_ONCE(s->checked[i]);
+			c->dropped[i] += READ_ONCE(s->dropped[i]);
+		}
+		for (i = 0; i < CG_RULE_SLOTS; i++) {
+			c->refused[i] += READ_ONCE(s->refused[i]);
+			c->audited[i] += READ_ONCE(s->audited[i]);
+		}
+	}
+	ret = cg_copy_out(uarg, c, sizeof(*c));
+out:
+	kfree(c);
+	return ret;
+}
+
+static long cg_ioc_reset(void)
+{
+	int cpu, ret;
+
+	ret = cg_may_change();
+	if (ret)
+		return ret;
+	for_each_possible_cpu(cpu)
+		memset(per_cpu_ptr(&cg_stats, cpu), 0, sizeof(struct cg_stats));
+	return 0;
+}
+
+static long cg_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case CLONEGATE_IOC_VERSION:
+		return cg_ioc_version(uarg);
+	case CLONEGATE_IOC_APPLY:
+		return cg_ioc_apply(uarg);
+	case CLONEGATE_IOC_REMOVE:
+		return cg_ioc_remove(uarg);
+	case CLONEGATE_IOC_LIST:
+		return cg_ioc_list(uarg);
+	case CLONEGATE_IOC_COUNTERS:
+		return cg_ioc_counters(uarg);
+	case CLONEGATE_IOC_RESET:
+		return cg_ioc_reset();
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations cg_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = cg_ioctl,
+	/* Every struct has the same layout on i386 and x86-64. */
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+static struct miscdevice cg_miscdev = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "clonegate",
+	.fops = &cg_fops,
+	.mode = 0600,
+};
+
+int cg_control_init(void)
+{
+	return misc_register(&cg_miscdev);
+}
+
+void cg_control_exit(void)
+{
+	misc_deregister(&cg_miscdev);
+}

@@ -1,0 +1,315 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the clonegate selftests: the module's control device,
+ * a scoped test cgroup, raw clone-family syscalls for both ABIs, and a
+ * "subject" process whose credentials are set up before it enters the scope.
+ *
+ * The tests include the ABI header (ioctl structs, rule ids), but never the
+ * module's tables: expected errnos are written down here from the spec.
+ */
+#ifndef CG_TEST_H
+#define CG_TEST_H
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "clonegate/abi.h"
+
+/* Flag values from the spec, section 1. */
+#define T_NEWTIME	0x00000080ULL
+#define T_VM		0x00000100ULL
+#define T_FS		0x00000200ULL
+#define T_FILES		0x00000400ULL
+#define T_SIGHAND	0x00000800ULL
+#define T_PIDFD		0x00001000ULL
+#define T_VFORK		0x00004000ULL
+#define T_PARENT	0x00008000ULL
+#define T_THREAD	0x00010000ULL
+#define T_NEWNS		0x00020000ULL
+#define T_SYSVSEM	0x00040000ULL
+#define T_SETTLS	0x00080000ULL
+#define T_DETACHED	0x00400000ULL
+#define T_NEWCGROUP	0x02000000ULL
+#define T_NEWUTS	0x04000000ULL
+#define T_NEWIPC	0x08000000ULL
+#define T_NEWUSER	0x10000000ULL
+#define T_NEWPID	0x20000000ULL
+#define T_NEWNET	0x40000000ULL
+#define T_IO		0x80000000ULL
+#define T_CLEAR_SIGHAND	0x100000000ULL
+#define T_INTO_CGROUP	0x200000000ULL
+
+#ifndef EOPNOTSUPP
+#define EOPNOTSUPP 95
+#endif
+
+/* Syscall numbers of the ABI this binary is built for. */
+#ifdef __i386__
+#define T_NR_FORK	2
+#define T_NR_CLONE	120
+#define T_NR_VFORK	190
+#define T_NR_UNSHARE	310
+#define T_NR_SETNS	346
+#define T_IA32		1
+#else
+#define T_NR_CLONE	56
+#define T_NR_FORK	57
+#define T_NR_VFORK	58
+#define T_NR_UNSHARE	272
+#define T_NR_SETNS	308
+#define T_IA32		0
+#endif
+#define T_NR_CLONE3	435
+#define T_NR_PIDFD_OPEN	434
+
+struct t_clone_args {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack,
+		 stack_size, tls, set_tid, set_tid_size, cgroup;
+	uint64_t tail[4];	/* room for oversized-size tests */
+};
+
+/*
+ * Raw clone-family syscalls whose child calls exit(0) at once, in assembly,
+ * without touching memory: safe with any flags (CLONE_VM, no stack, ...).
+ * Return the raw syscall result (-errno on failure).
+ */
+static inline long t_sys_clone_exit(uint64_t flags, void *ptid, void *ctid)
+{
+	long ret;
+#ifdef __i386__
+	/* ia32 clone: ebx flags, ecx stack, edx ptid, esi tls, edi ctid */
+	asm volatile("push %%ebx\n\t"
+		     "mov %[fl], %%ebx\n\t"
+		     "int $0x80\n\t"
+		     "test %%eax, %%eax\n\t"
+		     "jnz 1f\n\t"
+		     "mov $1, %%eax\n\t"
+		     "xor %%ebx, %%ebx\n\t"
+		     "int $0x80\n\t"
+		     "1: pop %%ebx"
+		     : "=a"(ret)
+		     : "0"(T_NR_CLONE), [fl] "r"((uint32_t)flags), "c"(0), "d"(ptid),
+		       "S"(0), "D"(ctid)
+		     : "memory");
+#else
+	register long r10 asm("r10") = (long)ctid;
+	register long r8 asm("r8") = 0;
+
+	asm volatile("syscall\n\t"
+		     "test %%rax, %%rax\n\t"
+		     "jnz 1f\n\t"
+		     "mov $60, %%eax\n\t"
+		     "xor %%edi, %%edi\n\t"
+		     "syscall\n\t"
+		     "1:"
+		     : "=a"(ret)
+		     : "0"(T_NR_CLONE), "D"(flags), "S"(0), "d"(ptid), "r"(r10), "r"(r8)
+		     : "rcx", "r11", "memory");
+#endif
+	return ret;
+}
+
+static inline long t_sys_clone3_exit(struct t_clone_args *args, size_t size)
+{
+	long ret;
+#ifdef __i386__
+	asm volatile("push %%ebx\n\t"
+		     "mov %[a], %%ebx\n\t"
+		     "int $0x80\n\t"
+		     "test %%eax, %%eax\n\t"
+		     "jnz 1f\n\t"
+		     "mov $1, %%eax\n\t"
+		     "xor %%ebx, %%ebx\n\t"
+		     "int $0x80\n\t"
+		     "1: pop %%ebx"
+		     : "=a"(ret)
+		     : "0"(T_NR_CLONE3), [a] "r"(args), "c"(size)
+		     : "memory");
+#else
+	asm volatile("syscall\n\t"
+		     "test %%rax, %%rax\n\t"
+		     "jnz 1f\n\t"
+		     "mov $60, %%eax\n\t"
+		     "xor %%edi, %%edi\n\t"
+		     "syscall\n\t"
+		     "1:"
+		     : "=a"(ret)
+		     : "0"(T_NR_CLONE3), "D"(args), "S"(size)
+		     : "rcx", "r11", "memory");
+#endif
+	return ret;
+}
+
+/* fork and vfork through their own syscalls (not glibc's clone-based fork). */
+static inline long t_sys_fork_exit(int nr)
+{
+	long ret;
+#ifdef __i386__
+	asm volatile("push %%ebx\n\t"
+		     "int $0x80\n\t"
+		     "test %%eax, %%eax\n\t"
+		     "jnz 1f\n\t"
+		     "mov $1, %%eax\n\t"
+		     "xor %%ebx, %%ebx\n\t"
+		     "int $0x80\n\t"
+		     "1: pop %%ebx"
+		     : "=a"(ret) : "0"(nr) : "ecx", "edx", "memory");
+#else
+	asm volatile("syscall\n\t"
+		     "test %%rax, %%rax\n\t"
+		     "jnz 1f\n\t"
+		     "mov $60, %%eax\n\t"
+		     "xor %%edi, %%edi\n\t"
+		     "syscall\n\t"
+		     "1:"
+		     : "=a"(ret) : "0"(nr) : "rcx", "r11", "rdi", "memory");
+#endif
+	return ret;
+}
+
+static inline long t_syscall_ret(long r)
+{
+	return r == -1 ? -errno : r;
+}
+
+static inline long t_unshare(uint64_t flags)
+{
+	return t_syscall_ret(syscall(T_NR_UNSHARE, (unsigned long)flags));
+}
+
+static inline long t_setns(int fd, int nstype)
+{
+	return t_syscall_ret(syscall(T_NR_SETNS, fd, nstype));
+}
+
+/* Reap every child of the caller (exit signals may be anything). */
+static inline void t_reap_all(void)
+{
+	while (waitpid(-1, NULL, __WALL) > 0)
+		;
+}
+
+/* ---- the control device ---- */
+
+static inline int t_ctl_fd(void)
+{
+	return open(CLONEGATE_DEVICE, O_RDWR | O_CLOEXEC);
+}
+
+static inline int t_ctl(int req, void *arg)
+{
+	int fd = t_ctl_fd(), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = ioctl(fd, req, arg) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+static inline int t_apply(int cgfd, uint32_t scope, uint32_t profile, uint32_t mode)
+{
+	struct cg_policy p = {
+		.size = sizeof(p), .scope = scope, .cgroup_fd = cgfd,
+		.profile = profile, .mode = mode,
+	};
+
+	if (scope == CG_SCOPE_GLOBAL)
+		p.cgroup_fd = -1;
+	return t_ctl(CLONEGATE_IOC_APPLY, &p);
+}
+
+static inline int t_remove(int cgfd, uint32_t scope)
+{
+	struct cg_policy p = { .size = sizeof(p), .scope = scope, .cgroup_fd = cgfd };
+
+	if (scope == CG_SCOPE_GLOBAL)
+		p.cgroup_fd = -1;
+	return t_ctl(CLONEGATE_IOC_REMOVE, &p);
+}
+
+static inline int t_counters(struct cg_counters *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->size = sizeof(*c);
+	return t_ctl(CLONEGATE_IOC_COUNTERS, c);
+}
+
+/* ---- a test cgroup ---- */
+
+struct t_cgroup {
+	char path[256];
+	int fd;
+};
+
+static inline int t_cgroup_create(struct t_cgroup *cg, const char *tag)
+{
+	snprintf(cg->path, sizeof(cg->path), "/sys/fs/cgroup/cgtest-%s-%d", tag, getpid());
+	if (mkdir(cg->path, 0755) && errno != EEXIST)
+		return -errno;
+	cg->fd = open(cg->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return cg->fd < 0 ? -errno : 0;
+}
+
+static inline int t_cgroup_enter(const struct t_cgroup *cg, pid_t pid)
+{
+	char p[300], buf[32];
+	int fd, n, ret = 0;
+
+	snprintf(p, sizeof(p), "%s/cgroup.procs", cg->path);
+	fd = open(p, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = snprintf(buf, sizeof(buf), "%d\n", pid);
+	if (write(fd, buf, n) != n)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+static inline void t_cgroup_destroy(struct t_cgroup *cg)
+{
+	if (cg->fd >= 0)
+		close(cg->fd);
+	cg->fd = -1;
+	rmdir(cg->path);
+}
+
+/* ---- file helpers ---- */
+
+static inline int t_write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
+	ssize_t n = (ssize_t)strlen(s);
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, s, n) != n)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+static inline unsigned long t_ns_inode(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) ? 0 : (unsigned long)st.st_ino;
+}
+
+#endif /* CG_TEST_H */

@@ -1,0 +1,65 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# cli_policy.sh: the first verbs of the clonegate command drive the module:
+# policy apply/list/remove, status, and their errors and exit codes.
+# Prints TAP; run by run_guest.sh after the module is loaded.
+CG=/clonegate/bin/clonegate
+[ -x "$CG" ] || CG=$(command -v clonegate)
+DIR=/sys/fs/cgroup/cgtest-cli-$$
+n=0
+fails=0
+
+ok() { # DESCRIPTION COMMAND...: pass when COMMAND succeeds
+	desc=$1; shift
+	n=$((n + 1))
+	if "$@" >/tmp/cli.out 2>&1; then
+		echo "ok $n $desc"
+	else
+		echo "not ok $n $desc"
+		sed 's/^/# /' /tmp/cli.out
+		fails=$((fails + 1))
+	fi
+}
+
+exits() { # STATUS DESCRIPTION COMMAND...: pass when COMMAND exits STATUS
+	want=$1 desc=$2; shift 2
+	"$@" >/tmp/cli.out 2>&1
+	got=$?
+	cp /tmp/cli.out /tmp/cli.last
+	n=$((n + 1))
+	if [ "$got" -eq "$want" ]; then
+		echo "ok $n $desc"
+	else
+		echo "not ok $n $desc (exit $got, want $want)"
+		sed 's/^/# /' /tmp/cli.out
+		fails=$((fails + 1))
+	fi
+}
+
+
+# busybox su needs the user in /etc/passwd; the test guest may have none.
+grep -q '^nobody:' /etc/passwd 2>/dev/null ||
+	echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >>/etc/passwd
+
+echo "TAP version 13"
+echo "1..15"
+mkdir -p "$DIR"
+ok "policy apply --cgroup enforce" $CG policy apply --cgroup "$DIR" --mode enforce
+ok "policy list shows the scope" sh -c "$CG policy list > /tmp/cli.list && grep -q 'cgtest-cli-$$' /tmp/cli.list && grep -q enforce /tmp/cli.list && grep -q gvisor-21d66119 /tmp/cli.list"
+ok "policy list --json parses as one scope" sh -c "$CG --json policy list | grep -q '\"mode\":\"enforce\"'"
+ok "policy apply changes the mode in place" $CG policy apply --cgroup "$DIR" --mode audit --profile gvisor-8623c872
+ok "the change is listed" sh -c "$CG policy list | grep 'cgtest-cli-$$' | grep -q audit"
+ok "status reports the module and the scope" sh -c "$CG status | grep -q 'cgtest-cli-$$'"
+exits 2 "unknown profile is an operational error" $CG policy apply --cgroup "$DIR" --mode enforce --profile nope
+ok "the message names the unknown profile" grep -q "unknown profile" /tmp/cli.last
+exits 1 "missing --mode is a usage error" $CG policy apply --cgroup "$DIR"
+exits 2 "a path that is not a cgroup is refused" $CG policy apply --cgroup /nonexistent-cg --mode enforce
+exits 2 "the root cgroup is refused" $CG policy apply --cgroup / --mode enforce
+exits 2 "unprivileged apply is refused" su -s /bin/sh nobody -c "$CG policy apply --global --mode audit"
+ok "policy remove" $CG policy remove --cgroup "$DIR"
+exits 2 "removing it again says there is none" $CG policy remove --cgroup "$DIR"
+ok "policy list is empty again" sh -c "! $CG policy list | grep -q 'cgtest-cli-$$'"
+rmdir "$DIR"
+echo "# $((n - fails)) passed, $fails failed"
+[ "$fails" -eq 0 ]

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * module_loaded: the clonegate module is loaded, live, and answers on its
+ * control device with the ABI and version this test was built for.
+ *
+ * Run by run_guest.sh after it insmods /clonegate/clonegate.ko.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "clonegate/abi.h"
+#include "kselftest_harness.h"
+
+#define SYSMOD "/sys/module/clonegate"
+
+/* Read a sysfs attribute into buf, without its trailing newline. */
+static int read_attr(const char *path, char *buf, size_t len)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	while (n > 0 && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	return (int)n;
+}
+
+TEST(sysfs_module_exists)
+{
+	struct stat st;
+
+	ASSERT_EQ(0, stat(SYSMOD, &st)) {
+		TH_LOG("%s: %s (is clonegate.ko loaded?)", SYSMOD, strerror(errno));
+	}
+	EXPECT_TRUE(S_ISDIR(st.st_mode));
+}
+
+TEST(sysfs_initstate_live)
+{
+	char buf[64];
+
+	ASSERT_LE(0, read_attr(SYSMOD "/initstate", buf, sizeof(buf))) {
+		TH_LOG("%s/initstate: %s", SYSMOD, strerror(errno));
+	}
+	EXPECT_STREQ("live", buf);
+}
+
+TEST(sysfs_version_nonempty)
+{
+	char buf[128];
+	int n;
+
+	n = read_attr(SYSMOD "/version", buf, sizeof(buf));
+	ASSERT_LE(0, n) {
+		TH_LOG("%s/version: %s (no MODULE_VERSION?)", SYSMOD, strerror(-n));
+	}
+	EXPECT_LT(0, n);
+	TH_LOG("module version: %s", buf);
+}
+
+TEST(device_is_char_device)
+{
+	struct stat st;
+
+	ASSERT_EQ(0, stat(CLONEGATE_DEVICE, &st)) {
+		TH_LOG("%s: %s", CLONEGATE_DEVICE, strerror(errno));
+	}
+	EXPECT_TRUE(S_ISCHR(st.st_mode));
+}
+
+TEST(ioctl_version)
+{
+	struct cg_version v;
+	char sysver[128];
+	int fd, n;
+
+	n = read_attr(SYSMOD "/version", sysver, sizeof(sysver));
+	ASSERT_LE(0, n) {
+		TH_LOG("%s/version: %s", SYSMOD, strerror(-n));
+	}
+
+	fd = open(CLONEGATE_DEVICE, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd) {
+		TH_LOG("open %s: %s", CLONEGATE_DEVICE, strerror(errno));
+	}
+
+	memset(&v, 0, sizeof(v));
+	v.size = sizeof(v);
+	ASSERT_EQ(0, ioctl(fd, CLONEGATE_IOC_VERSION, &v)) {
+		TH_LOG("CLONEGATE_IOC_VERSION: %s", strerror(errno));
+	}
+	close(fd);
+
+	EXPECT_EQ((__u32)CLONEGATE_ABI_VERSION, v.abi_version);
+	/* NUL-terminated within the field, and the same string sysfs shows. */
+	ASSERT_NE(NULL, memchr(v.module_version, '\0', sizeof(v.module_version)));
+	EXPECT_STREQ(sysver, v.module_version);
+}
+
+TEST_HARNESS_MAIN

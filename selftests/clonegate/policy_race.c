@@ -1,0 +1,409 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * TOCTOU and lifetime races.
+ *
+ * flag_flip: clone3's arguments live in user memory. Flipper threads rewrite
+ * the flags (0 <-> CLONE_PIDFD) and set_tid (none <-> one) of structs that
+ * caller threads keep passing to clone3, so some calls pass the module's
+ * entry preview with an allowed value and reach the kernel's copy with a
+ * refused one. A refused value that got through is visible: CLONE_PIDFD
+ * writes a pidfd into the struct's pidfd slot, set_tid makes the child's pid
+ * the requested one. Zero may get through.
+ *
+ * kernel_copy_decides: the deterministic form of the same property. The
+ * struct sits in a shared page whose page-table entry is absent, so the
+ * module's no-fault preview at clone3's entry cannot read it while Linux's
+ * copy faults it in: every refusal must then come from kernel_clone(), on
+ * the kernel's copy, with the spec's errno.
+ *
+ * unload_under_load: the module is unloaded and loaded again, with a policy
+ * re-applied each time, while both CPUs create processes and threads in the
+ * scope. Every cycle must succeed and no worker may see an unexpected error;
+ * the runner fails the run on any kernel warning.
+ */
+#include "cg_test.h"
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include "kselftest_harness.h"
+
+#define RACE_CALLERS	2
+#define RACE_CALLS	5000	/* per caller */
+#define WANT_TID	31999
+
+struct race_slot {
+	struct t_clone_args args;
+	int pidfd;
+	int set_tid[1];
+	volatile int stop;
+};
+
+static struct race_slot slots[RACE_CALLERS];
+static volatile int race_stop;
+
+/*
+ * The flipper walks allowed, PIDFD, allowed, set_tid, ... holding each state
+ * for a short spin, so calls see consistent states of both kinds as well as
+ * changes in mid-call.
+ */
+static void *race_flipper(void *arg)
+{
+	static const uint64_t flags[4] = { 0, T_PIDFD, 0, 0 };
+	static const bool tid[4] = { false, false, false, true };
+	unsigned long n, spin;
+	int i;
+
+	(void)arg;
+	for (n = 0; !race_stop; n++) {
+		for (i = 0; i < RACE_CALLERS; i++) {
+			struct t_clone_args *a = &slots[i].args;
+
+			__atomic_store_n(&a->flags, flags[n % 4], __ATOMIC_RELAXED);
+			__atomic_store_n(&a->set_tid, tid[n % 4] ? (uintptr_t)slots[i].set_tid : 0,
+					 __ATOMIC_RELAXED);
+			__atomic_store_n(&a->set_tid_size, tid[n % 4] ? 1 : 0, __ATOMIC_RELAXED);
+		}
+		for (spin = 0; spin < 2000 && !race_stop; spin++)
+			__asm__ volatile("" ::: "memory");
+	}
+	return NULL;
+}
+
+struct race_result {
+	long ok, refused, other, leaked_pidfd, leaked_tid, other_errno;
+};
+
+static void *race_caller(void *arg)
+{
+	struct race_slot *s = arg;
+	struct race_result *r = calloc(1, sizeof(*r));
+	int i;
+
+	for (i = 0; i < RACE_CALLS; i++) {
+		long ret;
+
+		s->pidfd = -1;
+		s->args.pidfd = (uintptr_t)&s->pidfd;
+		s->args.exit_signal = 17;
+		ret = t_sys_clone3_exit(&s->args, 88);
+		if (ret > 0) {
+			r->ok++;
+			if (s->pidfd != -1) {
+				r->leaked_pidfd++;
+				close(s->pidfd);
+			}
+			if (ret == WANT_TID)
+				r->leaked_tid++;
+			waitpid(ret, NULL, __WALL);
+		} else if (ret == -EINVAL || ret == -EOPNOTSUPP || ret == -EFAULT) {
+			/*
+			 * EFAULT: Linux may copy a pointer the flipper is
+			 * rewriting byte by byte and fault on the torn value.
+			 */
+			r->refused++;
+		} else {
+			r->other++;
+			r->other_errno = -ret;
+		}
+	}
+	return r;
+}
+
+/* Runs inside the scoped cgroup; returns the summed results through a pipe. */
+static void race_subject(int out)
+{
+	pthread_t callers[RACE_CALLERS], flipper;
+	struct race_result sum = { 0 };
+	int i;
+
+	for (i = 0; i < RACE_CALLERS; i++)
+		slots[i].set_tid[0] = WANT_TID;
+	pthread_create(&flipper, NULL, race_flipper, NULL);
+	for (i = 0; i < RACE_CALLERS; i++)
+		pthread_create(&callers[i], NULL, race_caller, &slots[i]);
+	for (i = 0; i < RACE_CALLERS; i++) {
+		struct race_result *r;
+
+		pthread_join(callers[i], (void **)&r);
+		sum.ok += r->ok;
+		sum.refused += r->refused;
+		sum.other += r->other;
+		if (r->other)
+			sum.other_errno = r->other_errno;
+		sum.leaked_pidfd += r->leaked_pidfd;
+		sum.leaked_tid += r->leaked_tid;
+		free(r);
+	}
+	race_stop = 1;
+	pthread_join(flipper, NULL);
+	if (write(out, &sum, sizeof(sum)) != sizeof(sum))
+		_exit(1);
+	_exit(0);
+}
+
+FIXTURE(race) {
+	struct t_cgroup cg;
+	bool ready;
+};
+
+FIXTURE_SETUP(race)
+{
+	self->ready = false;
+	self->cg.fd = -1;
+	if (access(CLONEGATE_DEVICE, F_OK))
+		SKIP(return, "clonegate module not loaded");
+	ASSERT_EQ(0, t_cgroup_create(&self->cg, "race"));
+	self->ready = true;
+}
+
+FIXTURE_TEARDOWN(race)
+{
+	if (self->cg.fd >= 0) {
+		t_remove(self->cg.fd, CG_SCOPE_CGROUP);
+		t_cgroup_destroy(&self->cg);
+	}
+}
+
+TEST_F(race, flag_flip)
+{
+	struct race_result res = { 0 };
+	struct cg_counters c0, c1;
+	int p[2];
+	pid_t pid;
+
+	if (!self->ready)
+		return;
+	ASSERT_EQ(0, t_apply(self->cg.fd, CG_SCOPE_CGROUP, CG_PROFILE_GVISOR_21D66119,
+			     CG_MODE_ENFORCE));
+	ASSERT_EQ(0, t_counters(&c0));
+	ASSERT_EQ(0, pipe(p));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		if (t_cgroup_enter(&self->cg, getpid()))
+			_exit(1);
+		race_subject(p[1]);
+	}
+	ASSERT_EQ(sizeof(res), read(p[0], &res, sizeof(res)));
+	waitpid(pid, NULL, 0);
+	ASSERT_EQ(0, t_counters(&c1));
+	TH_LOG("%d calls: %ld created, %ld refused; kernel_clone refusals C1 %llu, C3 %llu",
+	       RACE_CALLERS * RACE_CALLS, res.ok, res.refused,
+	       (unsigned long long)(c1.refused[CG_RULE_C1] - c0.refused[CG_RULE_C1]),
+	       (unsigned long long)(c1.refused[CG_RULE_C3] - c0.refused[CG_RULE_C3]));
+	EXPECT_EQ(0, res.leaked_pidfd);
+	EXPECT_EQ(0, res.leaked_tid);
+	EXPECT_EQ(0, res.other) TH_LOG("unexpected errno %ld", res.other_errno);
+	EXPECT_EQ(RACE_CALLERS * RACE_CALLS, res.ok + res.refused);
+	/* Both outcomes must actually occur, or the race was not exercised. */
+	EXPECT_LT(0, res.ok);
+	EXPECT_LT(0, res.refused);
+}
+
+/* ---- the kernel's copy decides ---- */
+
+struct copy_row {
+	const char *name;
+	uint64_t flags;
+	bool set_tid;
+	int rule;
+	int err;
+};
+
+static const struct copy_row copy_rows[] = {
+	{ "NEWTIME", T_NEWTIME, false, CG_RULE_C1, EINVAL },
+	{ "PIDFD", T_PIDFD, false, CG_RULE_C1, EINVAL },
+	{ "CLEAR_SIGHAND", T_CLEAR_SIGHAND, false, CG_RULE_C1, EINVAL },
+	{ "SIGHAND without VM", T_SIGHAND, false, CG_RULE_C2, EINVAL },
+	{ "set_tid", 0, true, CG_RULE_C3, EOPNOTSUPP },
+	{ "THREAD|SIGHAND|VM with NEWPID", T_THREAD | T_SIGHAND | T_VM | T_NEWPID, false,
+	  CG_RULE_C5, EINVAL },
+};
+
+/* In the scope: each call with the struct's page not mapped; report results. */
+static void copy_subject(int memfd, int out)
+{
+	static int tid_slot = WANT_TID, pidfd = -1;
+	long res[sizeof(copy_rows) / sizeof(copy_rows[0])];
+	struct t_clone_args *a;
+	size_t i;
+
+	a = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
+	if (a == MAP_FAILED)
+		_exit(2);
+	for (i = 0; i < sizeof(copy_rows) / sizeof(copy_rows[0]); i++) {
+		memset(a, 0, sizeof(*a));
+		a->flags = copy_rows[i].flags;
+		a->exit_signal = copy_rows[i].flags & T_THREAD ? 0 : 17;
+		a->pidfd = (uintptr_t)&pidfd;
+		if (copy_rows[i].set_tid) {
+			a->set_tid = (uintptr_t)&tid_slot;
+			a->set_tid_size = 1;
+		}
+		/* Drop the mapping's PTE; the data stays in the memfd. */
+		if (madvise(a, 4096, MADV_DONTNEED))
+			_exit(3);
+		res[i] = t_sys_clone3_exit(a, 88);
+		if (res[i] > 0)
+			waitpid(res[i], NULL, __WALL);
+	}
+	if (write(out, res, sizeof(res)) != sizeof(res))
+		_exit(1);
+	_exit(0);
+}
+
+TEST_F(race, kernel_copy_decides)
+{
+	long res[sizeof(copy_rows) / sizeof(copy_rows[0])];
+	struct cg_counters c0, c1;
+	int p[2], memfd;
+	size_t i;
+	pid_t pid;
+
+	if (!self->ready)
+		return;
+	memfd = memfd_create("cgtest-args", MFD_CLOEXEC);
+	ASSERT_LE(0, memfd);
+	ASSERT_EQ(0, ftruncate(memfd, 4096));
+	ASSERT_EQ(0, t_apply(self->cg.fd, CG_SCOPE_CGROUP, CG_PROFILE_GVISOR_21D66119,
+			     CG_MODE_ENFORCE));
+	ASSERT_EQ(0, t_counters(&c0));
+	ASSERT_EQ(0, pipe(p));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		if (t_cgroup_enter(&self->cg, getpid()))
+			_exit(1);
+		copy_subject(memfd, p[1]);
+	}
+	ASSERT_EQ(sizeof(res), read(p[0], res, sizeof(res)));
+	waitpid(pid, NULL, 0);
+	ASSERT_EQ(0, t_counters(&c1));
+	for (i = 0; i < sizeof(copy_rows) / sizeof(copy_rows[0]); i++)
+		EXPECT_EQ(-copy_rows[i].err, res[i]) TH_LOG("%s", copy_rows[i].name);
+	EXPECT_EQ(3, c1.refused[CG_RULE_C1] - c0.refused[CG_RULE_C1]);
+	EXPECT_EQ(1, c1.refused[CG_RULE_C2] - c0.refused[CG_RULE_C2]);
+	EXPECT_EQ(1, c1.refused[CG_RULE_C3] - c0.refused[CG_RULE_C3]);
+	EXPECT_EQ(1, c1.refused[CG_RULE_C5] - c0.refused[CG_RULE_C5]);
+	close(p[0]);
+	close(p[1]);
+	close(memfd);
+}
+
+/* ---- unload under load ---- */
+
+#define CYCLES		10
+
+static const char *t_module_path(void)
+{
+	const char *p = getenv("CLONEGATE_KO");
+
+	return p ? p : "/clonegate/clonegate.ko";
+}
+
+static int t_load(void)
+{
+	int fd = open(t_module_path(), O_RDONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+static int t_unload(void)
+{
+	return syscall(SYS_delete_module, "clonegate", 0) ? -errno : 0;
+}
+
+static void *t_thread_noop(void *arg)
+{
+	return arg;
+}
+
+/* A worker: fork/wait, vfork, threads, unshare(0) until told to stop. */
+static void load_worker(int kind, int errs)
+{
+	long bad = 0, n = 0;
+	pthread_t th;
+	pid_t pid;
+
+	while (getppid() != 1) {
+		switch ((kind + n++) % 3) {
+		case 0:
+			pid = fork();
+			if (pid == 0)
+				_exit(0);
+			if (pid < 0 || waitpid(pid, NULL, 0) != pid)
+				bad++;
+			break;
+		case 1:
+			if (pthread_create(&th, NULL, t_thread_noop, NULL) || pthread_join(th, NULL))
+				bad++;
+			break;
+		default:
+			if (t_sys_fork_exit(T_NR_VFORK) <= 0 || unshare(0))
+				bad++;
+			t_reap_all();
+			break;
+		}
+		if (bad) {
+			if (write(errs, &bad, sizeof(bad)) != sizeof(bad))
+				_exit(2);
+			_exit(1);
+		}
+	}
+	_exit(0);
+}
+
+/* Each cycle re-patches kernel text under TCG: allow for it. */
+TEST_F_TIMEOUT(race, unload_under_load, 240)
+{
+	pid_t workers[2];
+	int errs[2], i, w, ret;
+	long bad = 0;
+
+	if (!self->ready)
+		return;
+	if (access(t_module_path(), R_OK))
+		SKIP(return, "%s not found", t_module_path());
+	ASSERT_EQ(0, pipe2(errs, O_NONBLOCK));
+	for (w = 0; w < 2; w++) {
+		pid_t mid = fork();
+
+		/* An intermediate parent: its worker stops once it is gone. */
+		if (mid == 0) {
+			pid_t worker = fork();
+
+			if (worker == 0) {
+				if (t_cgroup_enter(&self->cg, getpid()))
+					_exit(3);
+				load_worker(w, errs[1]);
+			}
+			pause();
+			_exit(0);
+		}
+		workers[w] = mid;
+	}
+	for (i = 0; i < CYCLES; i++) {
+		ASSERT_EQ(0, t_apply(self->cg.fd, CG_SCOPE_CGROUP, 0, CG_MODE_ENFORCE));
+		ASSERT_EQ(0, t_apply(self->cg.fd, CG_SCOPE_CGROUP, 0, CG_MODE_OFF));
+		ASSERT_EQ(0, t_apply(self->cg.fd, CG_SCOPE_CGROUP, 0, CG_MODE_ENFORCE));
+		ret = t_unload();
+		ASSERT_EQ(0, ret) TH_LOG("unload, cycle %d: %d", i, ret);
+		ret = t_load();
+		ASSERT_EQ(0, ret) TH_LOG("load, cycle %d: %d", i, ret);
+	}
+	for (w = 0; w < 2; w++) {
+		kill(workers[w], SIGKILL);
+		waitpid(workers[w], NULL, 0);
+	}
+	EXPECT_EQ(-1, read(errs[0], &bad, sizeof(bad))) TH_LOG("a worker saw %ld errors", bad);
+	close(errs[0]);
+	close(errs[1]);
+	/* Orphaned workers notice their parent is gone and exit; the teardown's rmdir needs the cgroup empty. */
+	while (rmdir(self->cg.path) && errno == EBUSY)
+		usleep(1000);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,634 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Table-driven tests of every rule in ../shared/spec/clone-policy.md.
+ *
+ * Each row: a subject state (credentials, namespaces, chroot, threads), one
+ * call (entry point + arguments), and what the spec says gVisor answers: the
+ * refusing rule and its errno, or T_LINUX when gVisor allows the call and the
+ * host kernel's answer must stand.
+ *
+ * Each row runs three ways in a fresh subject process inside a cgroup scope:
+ *   baseline   no policy at all: Linux's answer, measured in this run;
+ *   the mode   enforce: the spec's errno (or the baseline when allowed);
+ *              audit, off: the baseline, always.
+ * and the module's counters must move exactly: enforce refuses one call under
+ * the row's rule, audit audits it, off moves nothing.
+ *
+ * Built twice: 64-bit (x86-64 entry points) and -m32 (ia32 int 0x80 entry
+ * points, and the ioctls through compat).
+ */
+#include "cg_test.h"
+#include "kselftest_harness.h"
+
+#define T_LINUX	1000	/* expected: whatever Linux answered in the baseline */
+
+enum subject_state {
+	S_ROOT,
+	S_UNPRIV,		/* uid/gid 65534, no capabilities */
+	S_USERNS,		/* root in a fresh, mapped user namespace */
+	S_USERNS_UNMAPPED,	/* in a fresh user namespace with no id maps */
+	S_USERNS_DEPTH31,	/* 31 nested, mapped user namespaces */
+	S_CHROOT,		/* chrooted to a directory */
+	S_PIDNS_UNSHARED,	/* after unshare(CLONE_NEWPID) */
+	S_THREADED,		/* a second thread (shares VM, FS) */
+	S_UNPRIV_THREADED,
+	S_NO_CHROOT_CAP,	/* root without CAP_SYS_CHROOT */
+};
+
+enum call_kind { CALL_CLONE, CALL_CLONE3, CALL_FORK, CALL_VFORK, CALL_UNSHARE, CALL_SETNS };
+
+enum fd_source { FD_NONE, FD_BAD, FD_NS, FD_PIDFD, FD_DIR };
+
+struct row {
+	const char *name;
+	enum subject_state state;
+	enum call_kind call;
+	uint64_t flags;		/* clone/clone3/unshare flags; setns nstype */
+	int exit_signal;	/* clone3 */
+	size_t size;		/* clone3 size, 0 = 88 */
+	bool set_tid;		/* clone3: set_tid = &tid */
+	int set_tid_size;
+	enum fd_source fd;	/* setns */
+	const char *ns;		/* setns: /proc/self/ns/<ns> */
+	uint32_t profile;
+	int rule;		/* spec rule id (enum cg_rule), 0 = allowed */
+	int expect;		/* spec errno (positive), 0 success, T_LINUX */
+	const char *unchanged;	/* dropped bits: ns file that must not change */
+};
+
+#define CLONE(n, st, fl, rl, ex) \
+	{ .name = n, .state = st, .call = CALL_CLONE, .flags = fl, .rule = rl, .expect = ex }
+#define CLONE3(n, st, fl, sig, rl, ex) \
+	{ .name = n, .state = st, .call = CALL_CLONE3, .flags = fl, .exit_signal = sig, \
+	  .rule = rl, .expect = ex }
+#define UNSHARE(n, st, fl, rl, ex) \
+	{ .name = n, .state = st, .call = CALL_UNSHARE, .flags = fl, .rule = rl, .expect = ex }
+#define SETNS(n, st, src, nsname, nstype, rl, ex) \
+	{ .name = n, .state = st, .call = CALL_SETNS, .fd = src, .ns = nsname, \
+	  .flags = nstype, .rule = rl, .expect = ex }
+
+/* ---- the subject: set up state, wait to be placed in the scope, call ---- */
+
+static void *t_park(void *arg)
+{
+	for (;;)
+		pause();
+	return arg;
+}
+
+static int t_map_self(void)
+{
+	int ret = t_write_file("/proc/self/setgroups", "deny");
+
+	if (!ret)
+		ret = t_write_file("/proc/self/uid_map", "0 0 1");
+	if (!ret)
+		ret = t_write_file("/proc/self/gid_map", "0 0 1");
+	return ret;
+}
+
+static int t_drop_to_nobody(void)
+{
+	if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+		return -errno;
+	return 0;
+}
+
+static int t_drop_cap(int cap)
+{
+	struct { uint32_t version; int pid; } hdr = { 0x20080522, 0 };
+	struct { uint32_t eff, perm, inh; } data[2];
+
+	if (syscall(SYS_capget, &hdr, data))
+		return -errno;
+	data[cap / 32].eff &= ~(1u << (cap % 32));
+	return syscall(SYS_capset, &hdr, data) ? -errno : 0;
+}
+
+static int t_setup(enum subject_state st)
+{
+	pthread_t th;
+	int i, ret = 0;
+
+	switch (st) {
+	case S_ROOT:
+		return 0;
+	case S_UNPRIV:
+		return t_drop_to_nobody();
+	case S_USERNS:
+		if (unshare(CLONE_NEWUSER))
+			return -errno;
+		return t_map_self();
+	case S_USERNS_UNMAPPED:
+		return unshare(CLONE_NEWUSER) ? -errno : 0;
+	case S_USERNS_DEPTH31:
+		for (i = 0; i < 31 && !ret; i++) {
+			if (unshare(CLONE_NEWUSER))
+				return -errno;
+			ret = t_map_self();
+		}
+		return ret;
+	case S_CHROOT:
+		mkdir("/tmp/cgtest-chroot", 0755);
+		if (chroot("/tmp/cgtest-chroot") || chdir("/"))
+			return -errno;
+		return 0;
+	case S_PIDNS_UNSHARED:
+		return unshare(CLONE_NEWPID) ? -errno : 0;
+	case S_THREADED:
+		return -pthread_create(&th, NULL, t_park, NULL);
+	case S_UNPRIV_THREADED:
+		ret = t_drop_to_nobody();
+		return ret ? ret : -pthread_create(&th, NULL, t_park, NULL);
+	case S_NO_CHROOT_CAP:
+		return t_drop_cap(18 /* CAP_SYS_CHROOT */);
+	}
+	return -EINVAL;
+}
+
+static int t_open_fd(const struct row *r)
+{
+	char path[64];
+
+	switch (r->fd) {
+	case FD_BAD:
+		return 999;
+	case FD_NS:
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", r->ns);
+		return open(path, O_RDONLY | O_CLOEXEC);
+	case FD_PIDFD:
+		return syscall(T_NR_PIDFD_OPEN, getpid(), 0);
+	case FD_DIR:
+		return open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	default:
+		return -1;
+	}
+}
+
+/* The call itself; returns 0 or -errno. */
+static long t_call(const struct row *r, int fd)
+{
+	static int tid_slot, ptid, ctid;
+	struct t_clone_args a = {
+		.flags = r->flags, .exit_signal = r->exit_signal,
+		.pidfd = (uintptr_t)&ptid, .child_tid = (uintptr_t)&ctid,
+		.parent_tid = (uintptr_t)&ptid,
+	};
+	long ret = 0;
+
+	switch (r->call) {
+	case CALL_CLONE:
+		ret = t_sys_clone_exit(r->flags, &ptid, &ctid);
+		break;
+	case CALL_CLONE3:
+		if (r->set_tid) {
+			tid_slot = 4242;
+			a.set_tid = (uintptr_t)&tid_slot;
+			a.set_tid_size = r->set_tid_size;
+		}
+		ret = t_sys_clone3_exit(&a, r->size ? r->size : 88);
+		break;
+	case CALL_FORK:
+		ret = t_sys_fork_exit(T_NR_FORK);
+		break;
+	case CALL_VFORK:
+		ret = t_sys_fork_exit(T_NR_VFORK);
+		break;
+	case CALL_UNSHARE:
+		ret = t_unshare(r->flags);
+		break;
+	case CALL_SETNS:
+		ret = t_setns(fd, (int)r->flags);
+		break;
+	}
+	return ret > 0 ? 0 : ret;
+}
+
+struct outcome {
+	long ret;		/* 0 or -errno */
+	int setup;		/* 0 or -errno from the subject's set-up */
+	bool changed;		/* the row's "unchanged" ns file changed */
+};
+
+/*
+ * Run one row in a new subject: set up, get placed into @cg by the parent,
+ * call, report. The parent is outside every scope.
+ */
+static struct outcome t_run(const struct row *r, const struct t_cgroup *cg)
+{
+	struct outcome out = { .setup = -EIO };
+	int ready[2], go[2], res[2];
+	unsigned long before = 0;
+	pid_t pid;
+	char c;
+
+	if (pipe(ready) || pipe(go) || pipe(res))
+		return out;
+	pid = fork();
+	if (pid == 0) {
+		struct outcome o = { 0 };
+		int fd = t_open_fd(r);	/* opened with the starting credentials */
+		sigset_t all;
+
+		/* A child's exit signal (any of 1..64) must not kill the subject. */
+		sigfillset(&all);
+		sigprocmask(SIG_BLOCK, &all, NULL);
+
+		close(ready[0]);
+		close(go[1]);
+		close(res[0]);
+		o.setup = t_setup(r->state);
+		if (r->unchanged)
+			before = t_ns_inode(r->unchanged);
+		if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(1);
+		if (!o.setup) {
+			o.ret = t_call(r, fd);
+			if (r->unchanged)
+				o.changed = t_ns_inode(r->unchanged) != before;
+		}
+		if (write(res[1], &o, sizeof(o)) != sizeof(o))
+			_exit(1);
+		t_reap_all();
+		_exit(0);
+	}
+	close(ready[1]);
+	close(go[0]);
+	close(res[1]);
+	if (pid > 0 && read(ready[0], &c, 1) == 1 && !t_cgroup_enter(cg, pid) &&
+	    write(go[1], &c, 1) == 1 && read(res[0], &out, sizeof(out)) != sizeof(out))
+		out.setup = -EIO;
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	close(ready[0]);
+	close(go[1]);
+	close(res[0]);
+	return out;
+}
+
+/* ---- the rows: one table per rule family, expectations from the spec ---- */
+
+#define P_SEED	CG_PROFILE_GVISOR_21D66119
+#define P_8623	CG_PROFILE_GVISOR_8623C872
+#define SIGCHLD_ 17
+
+static const struct row rows_allowed[] = {
+	CLONE("fork via clone", S_ROOT, SIGCHLD_, 0, T_LINUX),
+	{ .name = "fork", .state = S_ROOT, .call = CALL_FORK, .expect = T_LINUX },
+	{ .name = "vfork", .state = S_ROOT, .call = CALL_VFORK, .expect = T_LINUX },
+	CLONE("thread", S_ROOT, T_VM | T_FS | T_FILES | T_SIGHAND | T_THREAD | T_SYSVSEM, 0, T_LINUX),
+	CLONE3("clone3 thread", S_ROOT, T_VM | T_FS | T_FILES | T_SIGHAND | T_THREAD, 0, 0, T_LINUX),
+	CLONE3("clone3 process", S_ROOT, 0, SIGCHLD_, 0, T_LINUX),
+	CLONE("posix_spawn style", S_ROOT, T_VM | T_VFORK | SIGCHLD_, 0, T_LINUX),
+	CLONE("unpriv NEWUSER|NEWUTS", S_UNPRIV, T_NEWUSER | T_NEWUTS | SIGCHLD_, 0, T_LINUX),
+	CLONE("root NEWPID|NEWNET|NEWIPC", S_ROOT, T_NEWPID | T_NEWNET | T_NEWIPC | SIGCHLD_, 0, T_LINUX),
+	CLONE("userns root NEWUTS", S_USERNS, T_NEWUTS | SIGCHLD_, 0, T_LINUX),
+	UNSHARE("unshare 0", S_ROOT, 0, 0, T_LINUX),
+	UNSHARE("unshare NEWUTS|NEWIPC|NEWNET", S_ROOT, T_NEWUTS | T_NEWIPC | T_NEWNET, 0, T_LINUX),
+	UNSHARE("unpriv unshare NEWUSER|NEWNS", S_UNPRIV, T_NEWUSER | T_NEWNS, 0, T_LINUX),
+	SETNS("setns own net", S_ROOT, FD_NS, "net", 0x40000000, 0, T_LINUX),
+	SETNS("setns own uts", S_ROOT, FD_NS, "uts", 0, 0, T_LINUX),
+	SETNS("setns own mnt", S_ROOT, FD_NS, "mnt", 0, 0, T_LINUX),
+};
+
+static const struct row rows_a1[] = {
+	{ .name = "clone3 size 63", .state = S_ROOT, .call = CALL_CLONE3, .exit_signal = SIGCHLD_,
+	  .size = 63, .rule = CG_RULE_CLONE3_SIZE, .expect = EINVAL },
+	{ .name = "clone3 size 89", .state = S_ROOT, .call = CALL_CLONE3, .exit_signal = SIGCHLD_,
+	  .size = 89, .rule = CG_RULE_CLONE3_SIZE, .expect = EINVAL },
+	{ .name = "clone3 size 4097", .state = S_ROOT, .call = CALL_CLONE3, .exit_signal = SIGCHLD_,
+	  .size = 4097, .rule = CG_RULE_CLONE3_SIZE, .expect = EINVAL },
+	{ .name = "clone3 size 64", .state = S_ROOT, .call = CALL_CLONE3, .exit_signal = SIGCHLD_,
+	  .size = 64, .expect = T_LINUX },
+	{ .name = "clone3 size 72", .state = S_ROOT, .call = CALL_CLONE3, .exit_signal = SIGCHLD_,
+	  .size = 72, .expect = T_LINUX },
+};
+
+static const struct row rows_c1[] = {
+	CLONE3("clone3 NEWTIME", S_ROOT, T_NEWTIME, SIGCHLD_, CG_RULE_C1, EINVAL),
+	CLONE3("clone3 PIDFD", S_ROOT, T_PIDFD, SIGCHLD_, CG_RULE_C1, EINVAL),
+	CLONE3("clone3 CLEAR_SIGHAND", S_ROOT, T_CLEAR_SIGHAND, SIGCHLD_, CG_RULE_C1, EINVAL),
+	CLONE3("clone3 INTO_CGROUP", S_ROOT, T_INTO_CGROUP, SIGCHLD_, CG_RULE_C1, EINVAL),
+	CLONE("clone NEWNS", S_ROOT, T_NEWNS | SIGCHLD_, CG_RULE_C1, EINVAL),
+	CLONE("clone NEWCGROUP", S_ROOT, T_NEWCGROUP | SIGCHLD_, CG_RULE_C1, EINVAL),
+	CLONE("clone PIDFD", S_ROOT, T_PIDFD | SIGCHLD_, CG_RULE_C1, EINVAL),
+	CLONE("clone DETACHED", S_ROOT, T_DETACHED | SIGCHLD_, CG_RULE_C1, EINVAL),
+	CLONE("unpriv clone NEWNS (C1 before C13)", S_UNPRIV, T_NEWNS | SIGCHLD_, CG_RULE_C1, EINVAL),
+	{ .name = "8623c872 allows NEWNS", .state = S_ROOT, .call = CALL_CLONE,
+	  .flags = T_NEWNS | SIGCHLD_, .profile = P_8623, .expect = T_LINUX },
+	{ .name = "8623c872 refuses NEWTIME", .state = S_ROOT, .call = CALL_CLONE3,
+	  .flags = T_NEWTIME, .exit_signal = SIGCHLD_, .profile = P_8623,
+	  .rule = CG_RULE_C1, .expect = EINVAL },
+};
+
+static const struct row rows_c2[] = {
+	CLONE("SIGHAND without VM", S_ROOT, T_SIGHAND | SIGCHLD_, CG_RULE_C2, EINVAL),
+	CLONE3("clone3 SIGHAND without VM", S_ROOT, T_SIGHAND, SIGCHLD_, CG_RULE_C2, EINVAL),
+};
+
+static const struct row rows_c3[] = {
+	{ .name = "set_tid size 1", .state = S_ROOT, .call = CALL_CLONE3, .exit_signal = SIGCHLD_,
+	  .set_tid = true, .set_tid_size = 1, .rule = CG_RULE_C3, .expect = EOPNOTSUPP },
+	{ .name = "set_tid size 0", .state = S_ROOT, .call = CALL_CLONE3, .exit_signal = SIGCHLD_,
+	  .set_tid = true, .set_tid_size = 0, .rule = CG_RULE_C3, .expect = EOPNOTSUPP },
+	{ .name = "set_tid size 40", .state = S_ROOT, .call = CALL_CLONE3, .exit_signal = SIGCHLD_,
+	  .set_tid = true, .set_tid_size = 40, .rule = CG_RULE_C3, .expect = EOPNOTSUPP },
+	{ .name = "set_tid after NEWTIME is C1", .state = S_ROOT, .call = CALL_CLONE3,
+	  .flags = T_NEWTIME, .exit_signal = SIGCHLD_, .set_tid = true, .set_tid_size = 1,
+	  .rule = CG_RULE_C1, .expect = EINVAL },
+	{ .name = "set_tid before bad signal (C3 before C8)", .state = S_ROOT, .call = CALL_CLONE3,
+	  .exit_signal = 100, .set_tid = true, .set_tid_size = 1,
+	  .rule = CG_RULE_C3, .expect = EOPNOTSUPP },
+};
+
+static const struct row rows_c4[] = {
+	CLONE("THREAD without SIGHAND", S_ROOT, T_VM | T_THREAD, CG_RULE_C4, EINVAL),
+};
+
+static const struct row rows_c5[] = {
+	CLONE("THREAD with NEWPID", S_ROOT, T_VM | T_SIGHAND | T_THREAD | T_NEWPID, CG_RULE_C5, EINVAL),
+	CLONE("THREAD after unshare(NEWPID)", S_PIDNS_UNSHARED, T_VM | T_SIGHAND | T_THREAD,
+	      CG_RULE_C5, EINVAL),
+};
+
+static const struct row rows_c6[] = {
+	CLONE("NEWPID after unshare(NEWPID)", S_PIDNS_UNSHARED, T_NEWPID | SIGCHLD_, CG_RULE_C6, EINVAL),
+	CLONE("fork after unshare(NEWPID)", S_PIDNS_UNSHARED, SIGCHLD_, 0, T_LINUX),
+};
+
+static const struct row rows_c7[] = {
+	CLONE("NEWUSER with FS", S_ROOT, T_NEWUSER | T_FS | SIGCHLD_, CG_RULE_C7, EINVAL),
+	CLONE("NEWUSER with THREAD", S_ROOT, T_NEWUSER | T_VM | T_SIGHAND | T_THREAD, CG_RULE_C7, EINVAL),
+};
+
+static const struct row rows_c8[] = {
+	CLONE("exit signal 65", S_ROOT, 65, CG_RULE_C8, EINVAL),
+	CLONE("exit signal 255", S_ROOT, 255, CG_RULE_C8, EINVAL),
+	CLONE("exit signal 64", S_ROOT, 64, 0, T_LINUX),
+	CLONE("exit signal 0", S_ROOT, 0, 0, T_LINUX),
+};
+
+static const struct row rows_c9[] = {
+	{ .name = "FS with NEWNS (8623c872)", .state = S_ROOT, .call = CALL_CLONE,
+	  .flags = T_FS | T_NEWNS | SIGCHLD_, .profile = P_8623, .rule = CG_RULE_C9, .expect = EINVAL },
+	CLONE("FS with NEWNS (seed: C1 first)", S_ROOT, T_FS | T_NEWNS | SIGCHLD_, CG_RULE_C1, EINVAL),
+};
+
+static const struct row rows_c10[] = {
+	CLONE("chrooted NEWUSER", S_CHROOT, T_NEWUSER | SIGCHLD_, CG_RULE_C10, EPERM),
+	CLONE("chrooted fork", S_CHROOT, SIGCHLD_, 0, T_LINUX),
+	CLONE3("chrooted clone3 NEWUSER", S_CHROOT, T_NEWUSER, SIGCHLD_, CG_RULE_C10, EPERM),
+};
+
+static const struct row rows_c11[] = {
+	CLONE("NEWUSER at depth 32", S_USERNS_DEPTH31, T_NEWUSER | SIGCHLD_, CG_RULE_C11, EUSERS),
+	CLONE("fork at depth 32", S_USERNS_DEPTH31, SIGCHLD_, 0, T_LINUX),
+};
+
+static const struct row rows_c12[] = {
+	CLONE("NEWUSER with unmapped ids", S_USERNS_UNMAPPED, T_NEWUSER | SIGCHLD_, CG_RULE_C12, EPERM),
+};
+
+static const struct row rows_c13[] = {
+	CLONE("unpriv NEWUTS", S_UNPRIV, T_NEWUTS | SIGCHLD_, CG_RULE_C13, EPERM),
+	CLONE("unpriv NEWPID", S_UNPRIV, T_NEWPID | SIGCHLD_, CG_RULE_C13, EPERM),
+	CLONE("unpriv NEWNET", S_UNPRIV, T_NEWNET | SIGCHLD_, CG_RULE_C13, EPERM),
+	CLONE("unpriv NEWIPC", S_UNPRIV, T_NEWIPC | SIGCHLD_, CG_RULE_C13, EPERM),
+	CLONE3("unpriv clone3 NEWUTS", S_UNPRIV, T_NEWUTS, SIGCHLD_, CG_RULE_C13, EPERM),
+};
+
+static const struct row rows_u1[] = {
+	UNSHARE("unshare VM", S_ROOT, T_VM, CG_RULE_U1, EINVAL),
+	UNSHARE("unshare SIGHAND", S_ROOT, T_SIGHAND, CG_RULE_U1, EINVAL),
+	UNSHARE("unpriv unshare VM|NEWUTS (U1 before U5)", S_UNPRIV, T_VM | T_NEWUTS, CG_RULE_U1, EINVAL),
+};
+
+static const struct row rows_u2[] = {
+	UNSHARE("threaded unshare NEWPID", S_THREADED, T_NEWPID, CG_RULE_U2, EINVAL),
+	UNSHARE("threaded unshare NEWUSER", S_THREADED, T_NEWUSER, CG_RULE_U2, EINVAL),
+	UNSHARE("threaded unshare THREAD", S_THREADED, T_THREAD, CG_RULE_U2, EINVAL),
+	UNSHARE("threaded unshare NEWUTS", S_THREADED, T_NEWUTS, 0, T_LINUX),
+	UNSHARE("single-threaded unshare NEWPID", S_ROOT, T_NEWPID, 0, T_LINUX),
+};
+
+static const struct row rows_u3[] = {
+	UNSHARE("chrooted unshare NEWUSER", S_CHROOT, T_NEWUSER, CG_RULE_U3, EPERM),
+};
+
+static const struct row rows_u4[] = {
+	UNSHARE("unshare NEWUSER at depth 32", S_USERNS_DEPTH31, T_NEWUSER, CG_RULE_U4_DEPTH, EUSERS),
+	UNSHARE("unshare NEWUSER unmapped", S_USERNS_UNMAPPED, T_NEWUSER, CG_RULE_U4_IDS, EPERM),
+};
+
+static const struct row rows_u5[] = {
+	UNSHARE("unpriv unshare NEWUTS", S_UNPRIV, T_NEWUTS, CG_RULE_U5, EPERM),
+	UNSHARE("unpriv unshare NEWNS", S_UNPRIV, T_NEWNS, CG_RULE_U5, EPERM),
+	UNSHARE("unpriv unshare NEWNET", S_UNPRIV, T_NEWNET, CG_RULE_U5, EPERM),
+	UNSHARE("unpriv unshare NEWPID", S_UNPRIV, T_NEWPID, CG_RULE_U5, EPERM),
+};
+
+static const struct row rows_udrop[] = {
+	{ .name = "unshare NEWTIME dropped", .state = S_ROOT, .call = CALL_UNSHARE,
+	  .flags = T_NEWTIME, .rule = CG_RULE_UDROP, .expect = 0,
+	  .unchanged = "/proc/self/ns/time_for_children" },
+	{ .name = "unshare NEWCGROUP dropped", .state = S_ROOT, .call = CALL_UNSHARE,
+	  .flags = T_NEWCGROUP, .rule = CG_RULE_UDROP, .expect = 0,
+	  .unchanged = "/proc/self/ns/cgroup" },
+	{ .name = "unshare NEWUTS|NEWCGROUP keeps NEWUTS", .state = S_ROOT, .call = CALL_UNSHARE,
+	  .flags = T_NEWUTS | T_NEWCGROUP, .rule = CG_RULE_UDROP, .expect = 0,
+	  .unchanged = "/proc/self/ns/cgroup" },
+	{ .name = "unshare unknown bit dropped", .state = S_ROOT, .call = CALL_UNSHARE,
+	  .flags = 0x1, .rule = CG_RULE_UDROP, .expect = 0 },
+	{ .name = "unshare SYSVSEM|IO dropped", .state = S_ROOT, .call = CALL_UNSHARE,
+	  .flags = T_SYSVSEM | T_IO, .rule = CG_RULE_UDROP, .expect = 0 },
+};
+
+static const struct row rows_s1[] = {
+	SETNS("setns bad fd", S_ROOT, FD_BAD, NULL, 0, CG_RULE_S1, EBADF),
+};
+
+static const struct row rows_s2[] = {
+	SETNS("setns user ns", S_USERNS, FD_NS, "user", 0, CG_RULE_S2, EINVAL),
+	SETNS("setns pid ns", S_ROOT, FD_NS, "pid", 0, CG_RULE_S2, EINVAL),
+	SETNS("setns cgroup ns", S_ROOT, FD_NS, "cgroup", 0, CG_RULE_S2, EINVAL),
+	SETNS("setns time ns", S_ROOT, FD_NS, "time", 0, CG_RULE_S2, EINVAL),
+	SETNS("setns pidfd", S_ROOT, FD_PIDFD, NULL, 0x04000000, CG_RULE_S2, EINVAL),
+	SETNS("setns directory", S_ROOT, FD_DIR, NULL, 0, CG_RULE_S2, EINVAL),
+};
+
+static const struct row rows_s3[] = {
+	SETNS("setns net as uts", S_ROOT, FD_NS, "net", 0x04000000, CG_RULE_S3, EINVAL),
+	SETNS("setns mnt as ipc", S_ROOT, FD_NS, "mnt", 0x08000000, CG_RULE_S3, EINVAL),
+};
+
+static const struct row rows_s4[] = {
+	SETNS("unpriv setns net", S_UNPRIV, FD_NS, "net", 0, CG_RULE_S4, EPERM),
+	SETNS("unpriv setns uts", S_UNPRIV, FD_NS, "uts", 0, CG_RULE_S4, EPERM),
+	SETNS("unpriv setns ipc", S_UNPRIV, FD_NS, "ipc", 0, CG_RULE_S4, EPERM),
+};
+
+static const struct row rows_s5[] = {
+	SETNS("unpriv setns mnt", S_UNPRIV, FD_NS, "mnt", 0, CG_RULE_S5, EPERM),
+	SETNS("setns mnt without CAP_SYS_CHROOT", S_NO_CHROOT_CAP, FD_NS, "mnt", 0, CG_RULE_S5, EPERM),
+	SETNS("unpriv threaded setns mnt (S5 before S6)", S_UNPRIV_THREADED, FD_NS, "mnt", 0,
+	      CG_RULE_S5, EPERM),
+};
+
+static const struct row rows_s6[] = {
+	SETNS("threaded setns mnt", S_THREADED, FD_NS, "mnt", 0, CG_RULE_S6, EINVAL),
+};
+
+/* ---- the fixture: one cgroup scope per test, one variant per mode ---- */
+
+FIXTURE(rules) {
+	struct t_cgroup cg;
+	bool ready;
+};
+
+FIXTURE_VARIANT(rules) {
+	uint32_t mode;
+};
+
+FIXTURE_VARIANT_ADD(rules, enforce) { .mode = CG_MODE_ENFORCE };
+FIXTURE_VARIANT_ADD(rules, audit) { .mode = CG_MODE_AUDIT };
+FIXTURE_VARIANT_ADD(rules, off) { .mode = CG_MODE_OFF };
+
+FIXTURE_SETUP(rules)
+{
+	self->ready = false;
+	self->cg.fd = -1;
+	if (access(CLONEGATE_DEVICE, F_OK))
+		SKIP(return, "clonegate module not loaded");
+	ASSERT_EQ(0, t_cgroup_create(&self->cg, "rules"));
+	self->ready = true;
+}
+
+FIXTURE_TEARDOWN(rules)
+{
+	if (self->cg.fd >= 0) {
+		t_remove(self->cg.fd, CG_SCOPE_CGROUP);
+		t_cgroup_destroy(&self->cg);
+	}
+}
+
+static int t_entry_of(const struct row *r)
+{
+	static const int e64[] = {
+		[CALL_CLONE] = CG_ENTRY_CLONE, [CALL_CLONE3] = CG_ENTRY_CLONE3,
+		[CALL_FORK] = CG_ENTRY_FORK, [CALL_VFORK] = CG_ENTRY_VFORK,
+		[CALL_UNSHARE] = CG_ENTRY_UNSHARE, [CALL_SETNS] = CG_ENTRY_SETNS,
+	};
+	static const int e32[] = {
+		[CALL_CLONE] = CG_ENTRY_IA32_CLONE, [CALL_CLONE3] = CG_ENTRY_IA32_CLONE3,
+		[CALL_FORK] = CG_ENTRY_IA32_FORK, [CALL_VFORK] = CG_ENTRY_IA32_VFORK,
+		[CALL_UNSHARE] = CG_ENTRY_IA32_UNSHARE, [CALL_SETNS] = CG_ENTRY_IA32_SETNS,
+	};
+
+	return T_IA32 ? e32[r->call] : e64[r->call];
+}
+
+static uint64_t t_sum(const __u64 *v, int n)
+{
+	uint64_t s = 0;
+
+	while (n--)
+		s += v[n];
+	return s;
+}
+
+static void t_run_rows(struct __test_metadata *_metadata, FIXTURE_DATA(rules) *self,
+		       uint32_t mode, const struct row *rows, size_t n)
+{
+	size_t i;
+
+	/* The 6.1 harness runs the body even after SKIP() in setup. */
+	if (!self->ready)
+		return;
+	for (i = 0; i < n; i++) {
+		const struct row *r = &rows[i];
+		struct cg_counters c0, c1;
+		struct outcome base, got;
+		long want;
+
+		/* Linux's answer, with no policy. */
+		t_remove(self->cg.fd, CG_SCOPE_CGROUP);
+		base = t_run(r, &self->cg);
+		ASSERT_EQ(0, base.setup) TH_LOG("%s: subject set-up failed", r->name);
+
+		ASSERT_EQ(0, t_apply(self->cg.fd, CG_SCOPE_CGROUP, r->profile, mode));
+		ASSERT_EQ(0, t_counters(&c0));
+		got = t_run(r, &self->cg);
+		ASSERT_EQ(0, t_counters(&c1));
+		ASSERT_EQ(0, got.setup) TH_LOG("%s: subject set-up failed", r->name);
+
+		if (mode == CG_MODE_ENFORCE && r->expect != T_LINUX)
+			want = -r->expect;
+		else
+			want = base.ret;
+		EXPECT_EQ(want, got.ret) TH_LOG("%s (%s): linux said %ld", r->name,
+						T_IA32 ? "ia32" : "x86-64", base.ret);
+
+		/* Exactly the row's rule moves, in the mode's counter. */
+		if (mode == CG_MODE_ENFORCE && r->rule == CG_RULE_UDROP) {
+			EXPECT_EQ(1, c1.dropped[t_entry_of(r)] - c0.dropped[t_entry_of(r)])
+				TH_LOG("%s: dropped counter", r->name);
+			EXPECT_FALSE(got.changed) TH_LOG("%s: the host acted on a dropped bit", r->name);
+		} else if (mode == CG_MODE_ENFORCE && r->rule) {
+			EXPECT_EQ(1, c1.refused[r->rule] - c0.refused[r->rule])
+				TH_LOG("%s: refused[%d]", r->name, r->rule);
+		} else if (mode == CG_MODE_AUDIT && r->rule) {
+			EXPECT_EQ(1, c1.audited[r->rule] - c0.audited[r->rule])
+				TH_LOG("%s: audited[%d]", r->name, r->rule);
+		}
+		EXPECT_EQ((mode == CG_MODE_ENFORCE && r->rule && r->rule != CG_RULE_UDROP) ? 1 : 0,
+			  t_sum(c1.refused, CG_RULE_SLOTS) - t_sum(c0.refused, CG_RULE_SLOTS))
+			TH_LOG("%s: total refusals", r->name);
+		EXPECT_EQ((mode == CG_MODE_AUDIT && r->rule) ? 1 : 0,
+			  t_sum(c1.audited, CG_RULE_SLOTS) - t_sum(c0.audited, CG_RULE_SLOTS))
+			TH_LOG("%s: total audits", r->name);
+		if (mode == CG_MODE_OFF) {
+			EXPECT_EQ(0, t_sum(c1.checked, CG_ENTRY_SLOTS) -
+				     t_sum(c0.checked, CG_ENTRY_SLOTS));
+		} else {
+			EXPECT_LE(1, c1.checked[t_entry_of(r)] - c0.checked[t_entry_of(r)])
+				TH_LOG("%s: checked[%d]", r->name, t_entry_of(r));
+		}
+		if (mode != CG_MODE_ENFORCE && r->unchanged) {
+			EXPECT_EQ(base.changed, got.changed);
+		}
+	}
+}
+
+#define RULE_TEST(name, table) \
+	TEST_F(rules, name) { t_run_rows(_metadata, self, variant->mode, table, \
+					 sizeof(table) / sizeof(table[0])); }
+
+RULE_TEST(allowed, rows_allowed)
+RULE_TEST(A1_clone3_size, rows_a1)
+RULE_TEST(C1_unsupported_flags, rows_c1)
+RULE_TEST(C2_sighand_without_vm, rows_c2)
+RULE_TEST(C3_set_tid, rows_c3)
+RULE_TEST(C4_thread_without_sighand, rows_c4)
+RULE_TEST(C5_thread_and_pidns, rows_c5)
+RULE_TEST(C6_newpid_after_unshare, rows_c6)
+RULE_TEST(C7_newuser_thread_or_fs, rows_c7)
+RULE_TEST(C8_exit_signal, rows_c8)
+RULE_TEST(C9_fs_and_newns, rows_c9)
+RULE_TEST(C10_chrooted_newuser, rows_c10)
+RULE_TEST(C11_userns_depth, rows_c11)
+RULE_TEST(C12_unmapped_ids, rows_c12)
+RULE_TEST(C13_cap_sys_admin, rows_c13)
+RULE_TEST(U1_vm_sighand, rows_u1)
+RULE_TEST(U2_multithreaded, rows_u2)
+RULE_TEST(U3_chrooted, rows_u3)
+RULE_TEST(U4_depth_and_ids, rows_u4)
+RULE_TEST(U5_cap_sys_admin, rows_u5)
+RULE_TEST(Udrop_ignored_bits, rows_udrop)
+RULE_TEST(S1_bad_fd, rows_s1)
+RULE_TEST(S2_ns_type, rows_s2)
+RULE_TEST(S3_nstype_mismatch, rows_s3)
+RULE_TEST(S4_cap_sys_admin, rows_s4)
+RULE_TEST(S5_mnt_caps, rows_s5)
+RULE_TEST(S6_shared_fs, rows_s6)
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Scopes and modes: the most specific cgroup scope wins, global covers the
+ * rest, modes switch at run time without a reload, every decision reaches
+ * the kernel log and the clonegate_decision tracepoint, and a task cannot
+ * walk out of its scope without the privilege to move cgroups.
+ *
+ * The probe call is clone3(CLONE_NEWTIME): gVisor refuses it (C1, EINVAL),
+ * Linux creates the child.
+ */
+#include "cg_test.h"
+#include "kselftest_harness.h"
+
+#define PROBE_REFUSED	(-EINVAL)
+#define PROBE_ALLOWED	0
+#ifdef __i386__
+#define T_CLONE3_NAME	"ia32_clone3"
+#else
+#define T_CLONE3_NAME	"clone3"
+#endif
+
+static long t_probe_call(void)
+{
+	struct t_clone_args a = { .flags = T_NEWTIME, .exit_signal = 17 };
+	long r = t_sys_clone3_exit(&a, 88);
+
+	if (r > 0) {
+		waitpid(r, NULL, 0);
+		r = 0;
+	}
+	return r;
+}
+
+/*
+ * Fork a subject, place it in @cgpath's cgroup.procs (NULL: stay in the
+ * root cgroup), optionally drop to nobody, and return the probe's result.
+ */
+static long t_probe_in(const char *cgpath, bool unpriv, bool try_escape, long *escape)
+{
+	int go[2], res[2];
+	long out[2] = { -EIO, 0 };
+	pid_t pid;
+	char c = 0;
+
+	if (pipe(go) || pipe(res))
+		return -EIO;
+	pid = fork();
+	if (pid == 0) {
+		long o[2] = { 0, 0 };
+
+		if (read(go[0], &c, 1) != 1)
+			_exit(1);
+		if (unpriv && (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534)))
+			_exit(1);
+		if (try_escape)
+			o[1] = t_write_file("/sys/fs/cgroup/cgroup.procs", "0");
+		o[0] = t_probe_call();
+		if (write(res[1], o, sizeof(o)) != sizeof(o))
+			_exit(1);
+		_exit(0);
+	}
+	if (cgpath) {
+		struct t_cgroup cg = { .fd = -1 };
+
+		snprintf(cg.path, sizeof(cg.path), "%s", cgpath);
+		if (t_cgroup_enter(&cg, pid))
+			c = 1;
+	}
+	if (write(go[1], &c, 1) != 1 || read(res[0], out, sizeof(out)) != sizeof(out))
+		out[0] = -EIO;
+	waitpid(pid, NULL, 0);
+	close(go[0]); close(go[1]); close(res[0]); close(res[1]);
+	if (escape)
+		*escape = out[1];
+	return out[0];
+}
+
+static long t_probe(const char *cgpath)
+{
+	return t_probe_in(cgpath, false, false, NULL);
+}
+
+FIXTURE(scope) {
+	struct t_cgroup outer, inner, leaf;
+	bool ready;
+};
+
+FIXTURE_SETUP(scope)
+{
+	char p[300];
+
+	self->ready = false;
+	self->outer.fd = self->inner.fd = self->leaf.fd = -1;
+	if (access(CLONEGATE_DEVICE, F_OK))
+		SKIP(return, "clonegate module not loaded");
+	ASSERT_EQ(0, t_cgroup_create(&self->outer, "scope"));
+	snprintf(self->inner.path, sizeof(self->inner.path), "%.200s/inner", self->outer.path);
+	snprintf(self->leaf.path, sizeof(self->leaf.path), "%.200s/leaf", self->inner.path);
+	ASSERT_EQ(0, mkdir(self->inner.path, 0755));
+	ASSERT_EQ(0, mkdir(self->leaf.path, 0755));
+	self->inner.fd = open(self->inner.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	self->leaf.fd = open(self->leaf.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ASSERT_LE(0, self->inner.fd);
+	ASSERT_LE(0, self->leaf.fd);
+	/* Let an unprivileged subject be moved in by root, as a workload would be. */
+	snprintf(p, sizeof(p), "%s/cgroup.procs", self->leaf.path);
+	chmod(p, 0666);
+	t_remove(-1, CG_SCOPE_GLOBAL);
+	self->ready = true;
+}
+
+FIXTURE_TEARDOWN(scope)
+{
+	t_remove(-1, CG_SCOPE_GLOBAL);
+	t_remove(self->outer.fd, CG_SCOPE_CGROUP);
+	t_remove(self->inner.fd, CG_SCOPE_CGROUP);
+	t_remove(self->leaf.fd, CG_SCOPE_CGROUP);
+	t_cgroup_destroy(&self->leaf);
+	t_cgroup_destroy(&self->inner);
+	t_cgroup_destroy(&self->outer);
+}
+
+TEST_F(scope, unscoped_tasks_are_untouched)
+{
+	if (!self->ready)
+		return;
+	EXPECT_EQ(PROBE_ALLOWED, t_probe(self->leaf.path));
+	EXPECT_EQ(0, t_apply(self->inner.fd, CG_SCOPE_CGROUP, 0, CG_MODE_ENFORCE));
+	/* outer is not below inner: not policed */
+	EXPECT_EQ(PROBE_ALLOWED, t_probe(self->outer.path));
+	EXPECT_EQ(PROBE_ALLOWED, t_probe(NULL));
+}
+
+TEST_F(scope, descendants_are_covered)
+{
+	if (!self->ready)
+		return;
+	ASSERT_EQ(0, t_apply(self->outer.fd, CG_SCOPE_CGROUP, 0, CG_MODE_ENFORCE));
+	EXPECT_EQ(PROBE_REFUSED, t_probe(self->outer.path));
+	EXPECT_EQ(PROBE_REFUSED, t_probe(self->inner.path));
+	EXPECT_EQ(PROBE_REFUSED, t_probe(self->leaf.path));
+}
+
+TEST_F(scope, most_specific_wins)
+{
+	if (!self->ready)
+		return;
+	ASSERT_EQ(0, t_apply(self->outer.fd, CG_SCOPE_CGROUP, 0, CG_MODE_ENFORCE));
+	ASSERT_EQ(0, t_apply(self->inner.fd, CG_SCOPE_CGROUP, CG_PROFILE_LINUX, CG_MODE_ENFORCE));
+	EXPECT_EQ(PROBE_REFUSED, t_probe(self->outer.path));
+	EXPECT_EQ(PROBE_ALLOWED, t_probe(self->inner.path));
+	EXPECT_EQ(PROBE_ALLOWED, t_probe(self->leaf.path));
+	/* A deeper scope in mode off also wins: nothing is checked there. */
+	ASSERT_EQ(0, t_apply(self->leaf.fd, CG_SCOPE_CGROUP, 0, CG_MODE_OFF));
+	ASSERT_EQ(0, t_apply(self->inner.fd, CG_SCOPE_CGROUP, 0, CG_MODE_ENFORCE));
+	EXPECT_EQ(PROBE_ALLOWED, t_probe(self->leaf.path));
+	EXPECT_EQ(PROBE_REFUSED, t_probe(self->inner.path));
+	/* Removing the inner scopes hands the leaf back to the outer one. */
+	ASSERT_EQ(0, t_remove(self->leaf.fd, CG_SCOPE_CGROUP));
+	ASSERT_EQ(0, t_remove(self->inner.fd, CG_SCOPE_CGROUP));
+	EXPECT_EQ(PROBE_REFUSED, t_probe(self->leaf.path));
+}
+
+TEST_F(scope, global_covers_the_rest)
+{
+	if (!self->ready)
+		return;
+	ASSERT_EQ(0, t_apply(-1, CG_SCOPE_GLOBAL, 0, CG_MODE_ENFORCE));
+	EXPECT_EQ(PROBE_REFUSED, t_probe(NULL));
+	EXPECT_EQ(PROBE_REFUSED, t_probe(self->leaf.path));
+	ASSERT_EQ(0, t_apply(self->inner.fd, CG_SCOPE_CGROUP, 0, CG_MODE_AUDIT));
+	EXPECT_EQ(PROBE_ALLOWED, t_probe(self->leaf.path));
+	EXPECT_EQ(PROBE_REFUSED, t_probe(self->outer.path));
+	ASSERT_EQ(0, t_remove(-1, CG_SCOPE_GLOBAL));
+	EXPECT_EQ(PROBE_ALLOWED, t_probe(NULL));
+}
+
+TEST_F(scope, modes_switch_at_run_time)
+{
+	struct cg_counters c0, c1;
+
+	if (!self->ready)
+		return;
+	ASSERT_EQ(0, t_apply(self->outer.fd, CG_SCOPE_CGROUP, 0, CG_MODE_ENFORCE));
+	EXPECT_EQ(PROBE_REFUSED, t_probe(self->leaf.path));
+
+	ASSERT_EQ(0, t_apply(self->outer.fd, CG_SCOPE_CGROUP, 0, CG_MODE_AUDIT));
+	ASSERT_EQ(0, t_counters(&c0));
+	EXPECT_EQ(PROBE_ALLOWED, t_probe(self->leaf.path));
+	ASSERT_EQ(0, t_counters(&c1));
+	EXPECT_EQ(1, c1.audited[CG_RULE_C1] - c0.audited[CG_RULE_C1]);
+	EXPECT_EQ(0, c1.refused[CG_RULE_C1] - c0.refused[CG_RULE_C1]);
+
+	ASSERT_EQ(0, t_apply(self->outer.fd, CG_SCOPE_CGROUP, 0, CG_MODE_OFF));
+	ASSERT_EQ(0, t_counters(&c0));
+	EXPECT_EQ(PROBE_ALLOWED, t_probe(self->leaf.path));
+	ASSERT_EQ(0, t_counters(&c1));
+	EXPECT_EQ(c0.audited[CG_RULE_C1], c1.audited[CG_RULE_C1]);
+	EXPECT_EQ(c0.checked[CG_ENTRY_CLONE3], c1.checked[CG_ENTRY_CLONE3]);
+
+	ASSERT_EQ(0, t_apply(self->outer.fd, CG_SCOPE_CGROUP, 0, CG_MODE_ENFORCE));
+	EXPECT_EQ(PROBE_REFUSED, t_probe(self->leaf.path));
+}
+
+TEST_F(scope, scope_counters)
+{
+	struct cg_scope_info info[4];
+	struct cg_scope_list l = { .size = sizeof(l), .count = 4, .scopes = (uintptr_t)info };
+
+	if (!self->ready)
+		return;
+	ASSERT_EQ(0, t_apply(self->inner.fd, CG_SCOPE_CGROUP, 0, CG_MODE_ENFORCE));
+	EXPECT_EQ(PROBE_REFUSED, t_probe(self->leaf.path));
+	EXPECT_EQ(PROBE_REFUSED, t_probe(self->leaf.path));
+	ASSERT_EQ(0, t_ctl(CLONEGATE_IOC_LIST, &l));
+	ASSERT_EQ(1, l.count);
+	EXPECT_EQ(2, info[0].refused);
+	EXPECT_EQ(2, info[0].checked);
+	EXPECT_EQ(0, info[0].audited);
+}
+
+/* A task may not walk out of its scope without the right to move cgroups. */
+TEST_F(scope, unprivileged_task_cannot_leave)
+{
+	long escape = 0;
+
+	if (!self->ready)
+		return;
+	ASSERT_EQ(0, t_apply(self->outer.fd, CG_SCOPE_CGROUP, 0, CG_MODE_ENFORCE));
+	EXPECT_EQ(PROBE_REFUSED, t_probe_in(self->leaf.path, true, true, &escape));
+	EXPECT_TRUE(escape == -EACCES || escape == -EPERM) TH_LOG("escape: %ld", escape);
+}
+
+static bool t_kmsg_has(const char *needle)
+{
+	char buf[1024];
+	bool found = false;
+	ssize_t n;
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	while ((n = read(fd, buf, sizeof(buf) - 1)) > 0 || (n < 0 && errno == EPIPE)) {
+		if (n <= 0)
+			continue;
+		buf[n] = 0;
+		if (strstr(buf, needle))
+			found = true;
+	}
+	close(fd);
+	return found;
+}
+
+TEST_F(scope, decisions_reach_the_kernel_log)
+{
+	if (!self->ready)
+		return;
+	ASSERT_EQ(0, t_apply(self->outer.fd, CG_SCOPE_CGROUP, 0, CG_MODE_ENFORCE));
+	EXPECT_EQ(PROBE_REFUSED, t_probe(self->leaf.path));
+	EXPECT_TRUE(t_kmsg_has("clonegate: refused entry=" T_CLONE3_NAME
+			       " rule=C1 errno=22 flags=0x80 "));
+	ASSERT_EQ(0, t_apply(self->outer.fd, CG_SCOPE_CGROUP, 0, CG_MODE_AUDIT));
+	EXPECT_EQ(PROBE_ALLOWED, t_probe(self->leaf.path));
+	EXPECT_TRUE(t_kmsg_has("clonegate: audit entry=" T_CLONE3_NAME " rule=C1 errno=22"));
+}
+
+TEST_F(scope, decisions_reach_the_tracepoint)
+{
+	const char *tp = "/sys/kernel/tracing/events/clonegate/clonegate_decision/enable";
+	char buf[8192], want[128];
+	ssize_t n;
+	int fd;
+
+	if (!self->ready)
+		return;
+	ASSERT_EQ(0, t_write_file(tp, "1"));
+	ASSERT_EQ(0, t_write_file("/sys/kernel/tracing/trace", ""));
+	ASSERT_EQ(0, t_apply(self->outer.fd, CG_SCOPE_CGROUP, 0, CG_MODE_ENFORCE));
+	EXPECT_EQ(PROBE_REFUSED, t_probe(self->leaf.path));
+	ASSERT_EQ(0, t_write_file(tp, "0"));
+	fd = open("/sys/kernel/tracing/trace", O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	ASSERT_LT(0, n);
+	buf[n] = 0;
+	snprintf(want, sizeof(want), "clonegate_decision: entry_point=%d rule=%d mode=%d errno=22 flags=0x80",
+		 T_IA32 ? CG_ENTRY_IA32_CLONE3 : CG_ENTRY_CLONE3, CG_RULE_C1, CG_MODE_ENFORCE);
+	EXPECT_NE(NULL, strstr(buf, want)) TH_LOG("trace: %s", buf);
+}
+
+TEST_HARNESS_MAIN

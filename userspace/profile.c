@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * clonegate profile: the rule sets a policy can use, read from the same
+ * tables the module enforces (<clonegate/tables.h>).
+ */
+#include <string.h>
+
+#include <clonegate/tables.h>
+
+#include "json.h"
+#include "main.h"
+
+#define N_FLAG_NAMES	(sizeof(cg_flag_names) / sizeof(cg_flag_names[0]))
+
+static int profile_list_help(void)
+{
+	printf("Usage: clonegate profile list [--json]\n"
+	       "\n"
+	       "The profiles this build knows, and what each one is (JSON marks the\n"
+	       "default with \"default\": true).\n");
+	return EXIT_OK;
+}
+
+static int profile_show_help(void)
+{
+	printf("Usage: clonegate profile show NAME [--json]\n"
+	       "\n"
+	       "What profile NAME refuses: the clone flags it supports (C1), the rules\n"
+	       "that are on and the errno each returns, the namespaces setns may enter,\n"
+	       "and the unshare bits it acts on (every other bit is dropped).\n");
+	return EXIT_OK;
+}
+
+static int do_profile_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("Usage: clonegate profile { list | show NAME | help } [--json]\n"
+	       "\n"
+	       "  list       the profiles this build knows\n"
+	       "  show NAME  what NAME refuses and with which errno\n"
+	       "\n"
+	       "Profiles are tables compiled into the module and this command alike\n"
+	       "(include/clonegate/tables.h), so what is shown is what the module enforces.\n");
+	return EXIT_OK;
+}
+
+static unsigned long long known_flags(void)
+{
+	unsigned long long all = 0;
+	size_t i;
+
+	for (i = 0; i < N_FLAG_NAMES; i++)
+		all |= cg_flag_names[i].flag;
+	return all;
+}
+
+/* Print (or add to a JSON array) the names of the flags in mask. */
+static void flag_list(const char *key, unsigned long long mask)
+{
+	bool first = true;
+	size_t i;
+
+	if (json_output)
+		jw_begin_array(key);
+	for (i = 0; i < N_FLAG_NAMES; i++) {
+		if (!(mask & cg_flag_names[i].flag))
+			continue;
+		if (json_output)
+			jw_string(NULL, cg_flag_names[i].name);
+		else
+			printf("%s%s", first ? "" : " ", cg_flag_names[i].name);
+		first = false;
+	}
+	if (json_output)
+		jw_end_array();
+	else if (first)
+		printf("none");
+}
+
+static int profile_list(int argc, char **argv)
+{
+	const char *where = "clonegate profile list";
+	int i, ret;
+
+	ret = parse_simple_opts(argc, argv, where, profile_list_help);
+	if (ret >= 0)
+		return ret;
+	if (optind < argc)
+		return usage_err(where, "unexpected argument '%s'", argv[optind]);
+
+	if (json_output)
+		jw_begin_array(NULL);
+	else
+		printf("%-18s %s\n", "NAME", "DESCRIPTION");
+	for (i = 0; i < CG_PROFILE_MAX; i++) {
+		const struct cg_profile_def *p = &cg_profiles[i];
+
+		if (json_output) {
+			jw_begin_object(NULL);
+			jw_string("name", p->name);
+			jw_u64("id", i);
+			jw_string("description", p->what);
+			jw_bool("default", i == CG_DEFAULT_PROFILE);
+			jw_end_object();
+		} else {
+			printf("%-18s %s\n", p->name, p->what);
+		}
+	}
+	if (json_output) {
+		jw_end_array();
+		jw_end_line();
+	}
+	return EXIT_OK;
+}
+
+static void show_json(const struct cg_profile_def *p, int id)
+{
+	unsigned long long known = known_flags();
+	int r;
+
+	jw_begin_object(NULL);
+	jw_string("name", p->name);
+	jw_u64("id", id);
+	jw_string("description", p->what);
+	jw_bool("default", id == CG_DEFAULT_PROFILE);
+	jw_u64("clone_supported", p->clone_supported);
+	flag_list("clone_supported_flags", p->clone_supported);
+	flag_list("clone_refused_flags", known & ~p->clone_supported);
+	jw_begin_array("rules");
+	for (r = CG_RULE_NONE + 1; r < CG_RULE_MAX; r++) {
+		if (!(p->rules & CG_RULE_BIT(r)))
+			continue;
+		jw_begin_object(NULL);
+		jw_string("rule", cg_rules[r].name);
+		jw_u64("id", r);
+		if (cg_rules[r].err)
+			jw_string("errno", errno_name(cg_rules[r].err));
+		else
+			jw_null("errno");
+		jw_i64("errno_value", cg_rules[r].err);
+		jw_string("what", cg_rules[r].what);
+		jw_end_object();
+	}
+	jw_end_array();
+	jw_begin_array("rules_off");
+	for (r = CG_RULE_NONE + 1; r < CG_RULE_MAX; r++)
+		if (!(p->rules & CG_RULE_BIT(r)))
+			jw_string(NULL, cg_rules[r].name);
+	jw_end_array();
+	flag_list("setns_types", p->setns_types);
+	flag_list("unshare_handled", p->unshare_handled);
+	jw_end_object();
+	jw_end_line();
+}
+
+static void show_text(const struct cg_profile_def *p, int id)
+{
+	unsigned long long known = known_flags();
+	bool any_off = false;
+	int r;
+
+	printf("%s%s\n  %s\n\n", p->name, id == CG_DEFAULT_PROFILE ? " (default)" : "", p->what);
+
+	if (p->rules & CG_RULE_BIT(CG_RULE_C1))
+		printf("clone flags (C1: any other flag -> EINVAL)\n");
+	else
+		printf("clone flags\n");
+	if (p->clone_supported == ~0ULL) {
+		printf("  supported: all\n");
+	} else {
+		printf("  supported: ");
+		flag_list(NULL, p->clone_supported);
+		printf("  (%#llx)\n  refused:   ", p->clone_supported);
+		flag_list(NULL, known & ~p->clone_supported);
+		printf(", and every bit without a name\n");
+	}
+
+	printf("\nrules, in the order they are checked\n");
+	if (!p->rules) {
+		printf("  none: this profile refuses nothing\n");
+	} else {
+		printf("  %-9s %-8s %s\n", "RULE", "ERRNO", "WHAT");
+		for (r = CG_RULE_NONE + 1; r < CG_RULE_MAX; r++)
+			if (p->rules & CG_RULE_BIT(r))
+				printf("  %-9s %-8s %s\n", cg_rules[r].name,
+				       errno_name(cg_rules[r].err), cg_rules[r].what);
+		for (r = CG_RULE_NONE + 1; r < CG_RULE_MAX; r++) {
+			if (p->rules & CG_RULE_BIT(r))
+				continue;
+			printf("%s%s", any_off ? " " : "  off: ", cg_rules[r].name);
+			any_off = true;
+		}
+		if (any_off)
+			printf("\n");
+	}
+
+	printf("\nsetns may enter: ");
+	if (p->setns_types == ~0ULL)
+		printf("any namespace\n");
+	else {
+		flag_list(NULL, p->setns_types);
+		printf(" (any other namespace file -> EINVAL, S2)\n");
+	}
+
+	printf("unshare acts on: ");
+	if (p->unshare_handled == ~0ULL)
+		printf("every bit (nothing is dropped)\n");
+	else {
+		flag_list(NULL, p->unshare_handled);
+		printf("; every other bit is dropped and the call succeeds\n");
+	}
+}
+
+static int profile_show(int argc, char **argv)
+{
+	const char *where = "clonegate profile show";
+	int id, ret;
+
+	ret = parse_simple_opts(argc, argv, where, profile_show_help);
+	if (ret >= 0)
+		return ret;
+	if (optind >= argc)
+		return usage_err(where, "which profile? give its NAME, from 'clonegate profile list'");
+	if (optind + 1 < argc)
+		return usage_err(where, "unexpected argument '%s'", argv[optind + 1]);
+
+	id = profile_lookup(argv[optind]);
+	if (id < 0) {
+		p_err("unknown profile '%s' (see 'clonegate profile list')", argv[optind]);
+		return EXIT_FAIL;
+	}
+	if (json_output)
+		show_json(&cg_profiles[id], id);
+	else
+		show_text(&cg_profiles[id], id);
+	return EXIT_OK;
+}
+
+static const struct cmd cmds[] = {
+	{ "list",	profile_list },
+	{ "show",	profile_show },
+	{ "help",	do_profile_help },
+	{ 0 }
+};
+
+int do_profile(int argc, char **argv)
+{
+	return cmd_select(cmds, argc - 1, argv + 1, do_profile_help, "clonegate profile");
+}

@@ -1,0 +1,391 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * gVisor's remote sink protocol (pkg/sentry/seccheck/sinks/remote), client
+ * side, byte for byte:
+ *
+ *   1. connect a SOCK_SEQPACKET unix socket to the server's path;
+ *   2. send gvisor.common.Handshake{version = 1} (a bare protobuf, no
+ *      header); read the server's Handshake (at most 10240 bytes) and go on
+ *      only if its version is at least 1;
+ *   3. then one datagram per event: an 8-byte little-endian header
+ *      (u16 header_size = 8, u16 message_type, u32 dropped_count) followed by
+ *      the protobuf message. dropped_count is cumulative (it wraps at 2^32)
+ *      and counts every event lost so far, in the kernel or here.
+ *
+ * Sends never block: a full socket gets GV_RETRIES more tries, each after
+ * waiting for room for at most a doubling backoff (25 us up to 10 ms, the
+ * defaults of gVisor's remote sink), then the event is dropped and counted.
+ * Strings are sent as valid UTF-8 (proto3 requires it; bytes that are not
+ * become '?'), as gVisor's own decoders would otherwise reject the message.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <clonegate/tables.h>
+
+#include "clonegate.pb-c.h"
+#include "common.pb-c.h"
+#include "sentry.pb-c.h"
+
+#include "evsink.h"
+#include "main.h"
+
+#define GV_VERSION		1
+#define GV_HEADER_SIZE		8
+#define GV_HANDSHAKE_MAX	10240
+#define GV_HANDSHAKE_MS		5000
+#define GV_RETRIES		3
+#define GV_BACKOFF_NS		25000L
+#define GV_BACKOFF_MAX_NS	10000000L
+#define GV_MSG_MAX		8192	/* our messages stay far below */
+
+struct gvisor_sink {
+	int fd;
+	const char *path;
+	uint8_t msg[GV_HEADER_SIZE + GV_MSG_MAX];
+};
+
+/* ---- connecting --------------------------------------------------------- */
+
+static void connect_error(const char *path, int err)
+{
+	struct stat st;
+
+	switch (err) {
+	case ENOENT:
+		p_err("gVisor endpoint %s: no such socket (start the monitoring server first)",
+		      path);
+		break;
+	case ECONNREFUSED:
+		if (stat(path, &st) == 0 && !S_ISSOCK(st.st_mode))
+			p_err("gVisor endpoint %s: not a unix socket", path);
+		else
+			p_err("gVisor endpoint %s: nothing listens there (a stale socket?)", path);
+		break;
+	case EPROTOTYPE:
+		p_err("gVisor endpoint %s: a unix socket of another type; gVisor's remote sink protocol needs SOCK_SEQPACKET",
+		      path);
+		break;
+	case EACCES:
+	case EPERM:
+		p_err("gVisor endpoint %s: permission denied", path);
+		break;
+	default:
+		p_err("gVisor endpoint %s: connect: %s", path, strerror(err));
+	}
+}
+
+static int handshake(struct gvisor_sink *s)
+{
+	Gvisor__Common__Handshake out = GVISOR__COMMON__HANDSHAKE__INIT, *in;
+	struct pollfd pfd = { .fd = s->fd, .events = POLLIN };
+	uint8_t buf[GV_HANDSHAKE_MAX];
+	size_t len;
+	ssize_t n;
+	int ret;
+
+	out.version = GV_VERSION;
+	len = gvisor__common__handshake__pack(&out, buf);
+	if (send(s->fd, buf, len, MSG_NOSIGNAL) != (ssize_t)len) {
+		p_err("gVisor endpoint %s: sending the handshake: %s", s->path, strerror(errno));
+		return -1;
+	}
+
+	do {
+		ret = poll(&pfd, 1, GV_HANDSHAKE_MS);
+	} while (ret < 0 && errno == EINTR);
+	if (ret == 0) {
+		p_err("gVisor endpoint %s: no handshake answer within %d s", s->path,
+		      GV_HANDSHAKE_MS / 1000);
+		return -1;
+	}
+	n = ret < 0 ? -1 : recv(s->fd, buf, sizeof(buf), 0);
+	if (n < 0) {
+		p_err("gVisor endpoint %s: reading the handshake: %s", s->path, strerror(errno));
+		return -1;
+	}
+	if (n == 0) {
+		p_err("gVisor endpoint %s: the server closed the connection during the handshake (or answered version 0); clonegate speaks version %d",
+		      s->path, GV_VERSION);
+		return -1;
+	}
+	if (n == (ssize_t)sizeof(buf)) {
+		p_err("gVisor endpoint %s: handshake answer too big (%zd bytes or more): not a gVisor monitoring server?",
+		      s->path, n);
+		return -1;
+	}
+	in = gvisor__common__handshake__unpack(NULL, n, buf);
+	if (!in) {
+		p_err("gVisor endpoint %s: the handshake answer (%zd bytes) is not a gvisor.common.Handshake: not a gVisor monitoring server?",
+		      s->path, n);
+		return -1;
+	}
+	ret = 0;
+	/* The server may be newer; then it must speak our version (common.proto). */
+	if (in->version < GV_VERSION) {
+		p_err("gVisor endpoint %s: the server speaks protocol version %u, older than the version %d clonegate needs",
+		      s->path, in->version, GV_VERSION);
+		ret = -1;
+	}
+	gvisor__common__handshake__free_unpacked(in, NULL);
+	return ret;
+}
+
+struct gvisor_sink *gvisor_sink_open(const char *path)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct gvisor_sink *s;
+
+	if (strlen(path) >= sizeof(addr.sun_path)) {
+		p_err("gVisor endpoint %s: path too long for a unix socket (%zu bytes at most)",
+		      path, sizeof(addr.sun_path) - 1);
+		return NULL;
+	}
+	strcpy(addr.sun_path, path);
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		p_err("out of memory");
+		return NULL;
+	}
+	s->path = path;
+	s->fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (s->fd < 0) {
+		p_err("socket(AF_UNIX, SOCK_SEQPACKET): %s", strerror(errno));
+		goto fail;
+	}
+	if (connect(s->fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+		connect_error(path, errno);
+		goto fail;
+	}
+	if (handshake(s))
+		goto fail;
+	return s;
+fail:
+	gvisor_sink_close(s);
+	return NULL;
+}
+
+void gvisor_sink_close(struct gvisor_sink *s)
+{
+	if (!s)
+		return;
+	if (s->fd >= 0)
+		close(s->fd);
+	free(s);
+}
+
+/* ---- messages ----------------------------------------------------------- */
+
+/* proto3 strings must be UTF-8: 's' itself if it is, else a copy with '?'s. */
+static char *utf8(const char *s, char *buf, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, o = 0;
+
+	while (p[i]) {
+		unsigned char c = p[i];
+		size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 :
+			   (c >> 3) == 30 ? 4 : 0;
+		size_t k;
+
+		for (k = 1; k < n; k++)
+			if ((p[i + k] & 0xc0) != 0x80)
+				n = 0;
+		/* Overlong forms and surrogates are invalid too. */
+		if ((n == 2 && c < 0xc2) || (n == 3 && c == 0xe0 && p[i + 1] < 0xa0) ||
+		    (n == 3 && c == 0xed && p[i + 1] >= 0xa0) ||
+		    (n == 4 && ((c == 0xf0 && p[i + 1] < 0x90) || c > 0xf4 ||
+				(c == 0xf4 && p[i + 1] >= 0x90))))
+			n = 0;
+		if (o + (n ? n : 1) >= len)
+			break;
+		if (n) {
+			memcpy(buf + o, p + i, n);
+			o += n;
+			i += n;
+		} else {
+			buf[o++] = '?';
+			i++;
+		}
+	}
+	buf[o] = '\0';
+	return strcmp(buf, s) ? buf : (char *)s;
+}
+
+struct ctx_msg {
+	Gvisor__Common__ContextData cd;
+	Gvisor__Common__Credentials cr;
+	char cwd[EV_PATH_MAX], container_id[EV_PATH_MAX], comm[CG_COMM_LEN * 3 + 1];
+};
+
+/* ContextData for 'c', or NULL when no context field is selected (as gVisor). */
+static Gvisor__Common__ContextData *ctx_msg(struct ctx_msg *m, const struct ev_ctx *c)
+{
+	__u32 f = c->fields;
+
+	if (!(f & CG_FIELDS_ALL))
+		return NULL;
+	gvisor__common__context_data__init(&m->cd);
+	gvisor__common__credentials__init(&m->cr);
+	if (f & CG_FIELD_BIT(CG_FIELD_TIME))
+		m->cd.time_ns = c->time_ns;
+	if (f & CG_FIELD_BIT(CG_FIELD_THREAD_ID))
+		m->cd.thread_id = (int32_t)c->tid;
+	if (f & CG_FIELD_BIT(CG_FIELD_THREAD_START_TIME))
+		m->cd.thread_start_time_ns = c->thread_start_time_ns;
+	if (f & CG_FIELD_BIT(CG_FIELD_THREAD_GROUP_ID))
+		m->cd.thread_group_id = (int32_t)c->tgid;
+	if (f & CG_FIELD_BIT(CG_FIELD_THREAD_GROUP_START_TIME))
+		m->cd.thread_group_start_time_ns = c->thread_group_start_time_ns;
+	if (f & CG_FIELD_BIT(CG_FIELD_CONTAINER_ID))
+		m->cd.container_id = utf8(c->container_id, m->container_id,
+					  sizeof(m->container_id));
+	if (f & CG_FIELD_BIT(CG_FIELD_CREDENTIALS)) {
+		m->cr.real_uid = c->creds.uid;
+		m->cr.effective_uid = c->creds.euid;
+		m->cr.saved_uid = c->creds.suid;
+		m->cr.real_gid = c->creds.gid;
+		m->cr.effective_gid = c->creds.egid;
+		m->cr.saved_gid = c->creds.sgid;
+		m->cd.credentials = &m->cr;
+	}
+	if (f & CG_FIELD_BIT(CG_FIELD_CWD))
+		m->cd.cwd = utf8(c->cwd, m->cwd, sizeof(m->cwd));
+	if (f & CG_FIELD_BIT(CG_FIELD_PROCESS_NAME))
+		m->cd.process_name = utf8(c->process_name, m->comm, sizeof(m->comm));
+	return &m->cd;
+}
+
+/* Pack the message for ev after the header; returns its type and length. */
+static size_t pack_event(const struct ev *ev, uint8_t *out, __u16 *type)
+{
+	char b1[32], b2[32], b3[32], b4[32];
+	struct ctx_msg cm;
+	size_t (*packed_size)(const ProtobufCMessage *) = protobuf_c_message_get_packed_size;
+	ProtobufCMessage *msg;
+	union {
+		Gvisor__Sentry__CloneInfo clone;
+		Clonegate__Decision decision;
+		Clonegate__Unshare unshare;
+		Clonegate__Setns setns;
+	} u;
+
+	switch (ev->type) {
+	case CG_EVENT_CLONE:
+		gvisor__sentry__clone_info__init(&u.clone);
+		u.clone.context_data = ctx_msg(&cm, &ev->ctx);
+		u.clone.created_thread_id = (int32_t)ev->clone.tid;
+		u.clone.created_thread_group_id = (int32_t)ev->clone.tgid;
+		u.clone.created_thread_start_time_ns = ev->clone.start_time_ns;
+		u.clone.flags = ev->clone.flags;
+		*type = GV_MSG_SENTRY_CLONE;
+		msg = &u.clone.base;
+		break;
+	case CG_EVENT_DECISION:
+		clonegate__decision__init(&u.decision);
+		u.decision.context_data = ctx_msg(&cm, &ev->ctx);
+		u.decision.entry_point = (char *)entry_name(ev->decision.entry_point, b1, sizeof(b1));
+		u.decision.rule = (char *)rule_name(ev->decision.rule, b2, sizeof(b2));
+		u.decision.mode = (char *)mode_name(ev->decision.mode, b3, sizeof(b3));
+		u.decision.errorno = ev->decision.err;
+		u.decision.flags = ev->decision.flags;
+		u.decision.scope_cgroup_id = ev->decision.scope_cgroup_id;
+		u.decision.profile = (char *)profile_name(ev->decision.profile, b4, sizeof(b4));
+		*type = CG_MSG_DECISION;
+		msg = &u.decision.base;
+		break;
+	case CG_EVENT_UNSHARE:
+		clonegate__unshare__init(&u.unshare);
+		u.unshare.context_data = ctx_msg(&cm, &ev->ctx);
+		u.unshare.entry_point = (char *)entry_name(ev->unshare.entry_point, b1, sizeof(b1));
+		u.unshare.flags = ev->unshare.flags;
+		u.unshare.result = ev->unshare.result;
+		u.unshare.errorno = ev->unshare.result < 0 ? -ev->unshare.result : 0;
+		*type = CG_MSG_UNSHARE;
+		msg = &u.unshare.base;
+		break;
+	case CG_EVENT_SETNS: {
+		const char *ns = ev_ns_name(ev->setns.ns_type);
+
+		clonegate__setns__init(&u.setns);
+		u.setns.context_data = ctx_msg(&cm, &ev->ctx);
+		u.setns.entry_point = (char *)entry_name(ev->setns.entry_point, b1, sizeof(b1));
+		u.setns.fd = ev->setns.fd;
+		u.setns.nstype = ev->setns.nstype;
+		u.setns.fd_ns_type = ev->setns.ns_type;
+		u.setns.fd_ns_name = (char *)(ns ? ns : "?");
+		u.setns.result = ev->setns.result;
+		u.setns.errorno = ev->setns.result < 0 ? -ev->setns.result : 0;
+		*type = CG_MSG_SETNS;
+		msg = &u.setns.base;
+		break;
+	}
+	default:
+		return 0;
+	}
+	if (packed_size(msg) > GV_MSG_MAX) {
+		*type = 0;
+		return 0;
+	}
+	return protobuf_c_message_pack(msg, out);
+}
+
+static void put_le16(uint8_t *p, __u16 v)
+{
+	p[0] = v;
+	p[1] = v >> 8;
+}
+
+static void put_le32(uint8_t *p, __u32 v)
+{
+	put_le16(p, v);
+	put_le16(p + 2, v >> 16);
+}
+
+enum gvisor_send_result gvisor_sink_send(struct gvisor_sink *s, const struct ev *ev,
+					 __u32 dropped)
+{
+	struct timespec backoff = { .tv_nsec = GV_BACKOFF_NS };
+	struct pollfd pfd = { .fd = s->fd, .events = POLLOUT };
+	__u16 type = 0;
+	size_t len;
+	int i;
+
+	len = pack_event(ev, s->msg + GV_HEADER_SIZE, &type);
+	if (!type)
+		return GV_DROPPED;
+	put_le16(s->msg, GV_HEADER_SIZE);
+	put_le16(s->msg + 2, type);
+	put_le32(s->msg + 4, dropped);
+	len += GV_HEADER_SIZE;
+
+	for (i = 0;; i++) {
+		if (send(s->fd, s->msg, len, MSG_DONTWAIT | MSG_NOSIGNAL) == (ssize_t)len)
+			return GV_SENT;
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != ENOBUFS)
+			break;
+		if (i >= GV_RETRIES)
+			return GV_DROPPED;
+		/* Wait for room, at most the backoff. */
+		ppoll(&pfd, 1, &backoff, NULL);
+		backoff.tv_nsec *= 2;
+		if (backoff.tv_nsec > GV_BACKOFF_MAX_NS)
+			backoff.tv_nsec = GV_BACKOFF_MAX_NS;
+	}
+	if (errno == EPIPE || errno == ECONNRESET || errno == ENOTCONN)
+		p_err("gVisor endpoint %s: the server closed the connection", s->path);
+	else
+		p_err("gVisor endpoint %s: send: %s", s->path, strerror(errno));
+	return GV_ERROR;
+}

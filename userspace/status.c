@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* clonegate status: the module, its scopes and its counters. */
+#include <unistd.h>
+
+#include <clonegate/tables.h>
+
+#include "ctl.h"
+#include "json.h"
+#include "main.h"
+
+static int status_help(void)
+{
+	printf("Usage: clonegate status [--all] [--json]\n"
+	       "\n"
+	       "Whether the module is loaded and its version, every scope (as 'policy\n"
+	       "list'), and the module-wide counters since it was loaded: calls checked\n"
+	       "per entry point, refusals (enforce) and would-be refusals (audit) per\n"
+	       "rule, unshare calls whose ignored bits were dropped.\n"
+	       "\n"
+	       "  --all   print counters that are zero too (JSON always has every one)\n"
+	       "  --json  one JSON object\n"
+	       "\n"
+	       "Exit status 2 when the module is not loaded.\n");
+	return EXIT_OK;
+}
+
+static __u32 clamp_u32(__u32 v, __u32 max)
+{
+	return v && v < max ? v : max;
+}
+
+enum row_kind { ROW_ENTRY, ROW_RULE };
+
+/* One counter family: text rows "  KIND NAME [ERRNO] VALUE" or a JSON object. */
+static bool print_family(const char *kind, const __u64 *vals, __u32 n, enum row_kind rk,
+			 bool all)
+{
+	bool printed = false;
+	char buf[32];
+	__u32 i;
+
+	if (json_output)
+		jw_begin_object(kind);
+	for (i = 0; i < n; i++) {
+		const char *name = rk == ROW_ENTRY ? entry_name(i, buf, sizeof(buf))
+						   : rule_name(i, buf, sizeof(buf));
+
+		if (json_output) {
+			if (i == 0 && !vals[i])
+				continue;	/* slot 0 is "none" */
+			jw_u64(name, vals[i]);
+			continue;
+		}
+		if (!vals[i] && (!all || i == 0))
+			continue;
+		if (rk == ROW_RULE)
+			printf("  %-8s %-10s %-8s %12llu\n", kind, name,
+			       i < CG_RULE_MAX ? errno_name(cg_rules[i].err) : "?",
+			       (unsigned long long)vals[i]);
+		else
+			printf("  %-8s %-10s %-8s %12llu\n", kind, name, "",
+			       (unsigned long long)vals[i]);
+		printed = true;
+	}
+	if (json_output)
+		jw_end_object();
+	return printed;
+}
+
+int do_status(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "all",  no_argument, NULL, 'a' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	const char *where = "clonegate status";
+	struct cg_counters c;
+	struct cg_version v;
+	struct scopes t = { 0 };
+	__u32 nent, nrule;
+	bool all = false, any;
+	int opt, fd, err;
+
+	optind = 0;
+	while ((opt = next_opt(argc, argv, ":ajh", opts, where)) != -1) {
+		switch (opt) {
+		case 'a': all = true; break;
+		case 'j': json_output = true; break;
+		case 'h': return status_help();
+		default:  return EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		return usage_err(where, "unexpected argument '%s'", argv[optind]);
+
+	fd = ctl_open_or_report();
+	if (fd < 0)
+		return EXIT_FAIL;
+
+	err = ctl_version(fd, &v);
+	if (!err)
+		err = ctl_counters(fd, &c);
+	if (err) {
+		p_err("reading the module's state: %s", ctl_strerror(err));
+		close(fd);
+		return EXIT_FAIL;
+	}
+	if (scopes_fetch(fd, &t)) {
+		close(fd);
+		return EXIT_FAIL;
+	}
+	close(fd);
+	v.module_version[sizeof(v.module_version) - 1] = '\0';
+	v.kernel_release[sizeof(v.kernel_release) - 1] = '\0';
+	nent = clamp_u32(c.nr_entries, CG_ENTRY_SLOTS);
+	nrule = clamp_u32(c.nr_rules, CG_RULE_SLOTS);
+
+	if (json_output) {
+		jw_begin_object(NULL);
+		jw_begin_object("module");
+		jw_bool("loaded", true);
+		jw_string("version", v.module_version);
+		jw_u64("abi_version", v.abi_version);
+		jw_string("kernel_release", v.kernel_release);
+		jw_u64("max_scopes", v.max_scopes);
+		jw_end_object();
+		scopes_print(&t, "");
+		jw_begin_object("counters");
+		print_family("checked", c.checked, nent, ROW_ENTRY, true);
+		print_family("refused", c.refused, nrule, ROW_RULE, true);
+		print_family("audited", c.audited, nrule, ROW_RULE, true);
+		print_family("dropped", c.dropped, nent, ROW_ENTRY, true);
+		jw_end_object();
+		jw_end_object();
+		jw_end_line();
+	} else {
+		printf("module: loaded, version %s (abi %u) on %s\n", v.module_version,
+		       v.abi_version, v.kernel_release);
+		printf("\nscopes (%u of at most %u):\n", t.n, v.max_scopes);
+		scopes_print(&t, "  ");
+		printf("\ncounters (since load):\n");
+		any = print_family("checked", c.checked, nent, ROW_ENTRY, all);
+		any |= print_family("refused", c.refused, nrule, ROW_RULE, all);
+		any |= print_family("audited", c.audited, nrule, ROW_RULE, all);
+		any |= print_family("dropped", c.dropped, nent, ROW_ENTRY, all);
+		if (!any)
+			printf("  all zero (--all prints every row)\n");
+	}
+	scopes_free(&t);
+	return EXIT_OK;
+}

@@ -64,7 +64,7 @@ MAKEFLAGS += --no-print-directory
 # Module sources, linked one by one (see below).
 MODULE_SRCS := $(wildcard $(CURDIR)/module/*.c $(CURDIR)/module/*.h $(CURDIR)/module/*.S)
 
-.PHONY: all module bpf userspace selftests check check-vm demo shell install clean FORCE
+.PHONY: all module bpf userspace selftests check check-vm demo shell install bench clean FORCE
 .DELETE_ON_ERROR:
 
 all: module bpf userspace selftests
@@ -119,6 +119,12 @@ selftests:
 # on failure the recipe ends make with SIGPIPE, which make does not catch and
 # shells do not report: make check then exits 141. (SIGINT would race with
 # make's own handler.) Where SIGPIPE is ignored, make sees the exit 1.
+# One guest boot per kernel measures every workload under every
+# configuration; writes bench/results.md (see bench/README.md).
+ROUNDS ?= 5
+bench: module userspace
+	$(Q)KVERS='$(KVERS)' $(CURDIR)/bench/run $(ROUNDS)
+
 check:
 	$(Q)KVERS='$(KVERS)' T='$(T)' SKIP_OK='$(SKIP_OK)' V='$(V)' $(CURDIR)/scripts/check || \
 		{ kill -PIPE $$PPID; exit 1; }

@@ -75,12 +75,18 @@ static long cg_ioc_version(void __user *uarg)
 	return cg_copy_out(uarg, &v, sizeof(v));
 }
 
-/* Validate a policy and resolve its cgroup; on success *cgrp holds a reference. */
+/*
+ * Check that the caller may change policy, validate the policy and resolve
+ * its cgroup; on success *cgrp holds a reference.
+ */
 static int cg_policy_in(void __user *uarg, struct cg_policy *pol, struct cgroup **cgrp,
 			bool apply)
 {
 	int ret;
 
+	ret = cg_may_change();
+	if (ret)
+		return ret;
 	ret = cg_copy_in(pol, sizeof(*pol), uarg);
 	if (ret)
 		return ret;
@@ -118,9 +124,6 @@ static long cg_ioc_apply(void __user *uarg)
 	struct cg_policy pol;
 	int ret;
 
-	ret = cg_may_change();
-	if (ret)
-		return ret;
 	ret = cg_policy_in(uarg, &pol, &cgrp, true);
 	if (ret)
 		return ret;
@@ -141,9 +144,6 @@ static long cg_ioc_remove(void __user *uarg)
 	struct cg_policy pol;
 	int ret;
 
-	ret = cg_may_change();
-	if (ret)
-		return ret;
 	ret = cg_policy_in(uarg, &pol, &cgrp, false);
 	if (ret)
 		return ret;

@@ -125,11 +125,17 @@ static int run_help(void)
 	return EXIT_OK;
 }
 
-static void forward_signal(int sig)
+/*
+ * Forward a signal sent to us (kill, systemd, a supervisor). One that the
+ * terminal sent (^C: si_code SI_KERNEL) reached CMD too, as it is in our
+ * process group: it is not sent twice.
+ */
+static void forward_signal(int sig, siginfo_t *info, void *uctx)
 {
 	pid_t pid = child_pid;
 
-	if (pid > 0)
+	(void)uctx;
+	if (pid > 0 && info->si_code != SI_KERNEL)
 		kill(pid, sig);
 }
 
@@ -503,7 +509,7 @@ static void summary_text(struct run *r, int status)
 		r->cmd, status, profile_name(r->profile, b1, sizeof(b1)),
 		mode_name(r->mode, b2, sizeof(b2)), r->shown);
 	if (r->have_scope)
-		fprintf(stderr, "clonegate run: %llu calls checked, %llu refused, %llu audited\n",
+		fprintf(stderr, "clonegate run: checked %llu calls: %llu refused, %llu audited\n",
 			(unsigned long long)r->scope.checked, (unsigned long long)r->scope.refused,
 			(unsigned long long)r->scope.audited);
 	if (!r->stream) {
@@ -642,11 +648,13 @@ static int start_and_wait(struct run *r, char **argv, int *status)
 	close(errp[1]);
 	child_pid = pid;
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = forward_signal;
-	sa.sa_flags = SA_RESTART;
+	sa.sa_sigaction = forward_signal;
+	sa.sa_flags = SA_RESTART | SA_SIGINFO;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	/* A closed --events pipe must not kill us before the cleanup. */
+	signal(SIGPIPE, SIG_IGN);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 
 	snprintf(buf, sizeof(buf), "%d", (int)pid);

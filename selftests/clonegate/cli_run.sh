@@ -111,7 +111,7 @@ grep -q '^nobody:' /etc/passwd 2>/dev/null ||
 	echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >>/etc/passwd
 
 echo "TAP version 13"
-echo "1..38"
+echo "1..45"
 
 # --help and usage errors
 exits 0 "run --help" $CG run --help
@@ -186,6 +186,27 @@ exits 2 "not root is refused" su -s /bin/sh nobody -c "$CG run -- true"
 ok "the message says to run as root" grep -q "needs root" "$T/last"
 exits 2 "no cgroup v2 is refused" unshare -m sh -c "umount /sys/fs/cgroup && exec $CG run -- true"
 ok "the message says how to mount cgroup v2" grep -q "cgroup v2 is not mounted" "$T/last"
+
+# Without decision events (BTF hidden in a mount namespace): counters only.
+exits 1 "without events: the refused call still fails" \
+	unshare -m sh -c "mount -t tmpfs none /sys/kernel/btf && exec $CG run -- nsenter -p -t 1 true"
+ok "the summary says detail is unavailable, and why" grep -q "per-call detail unavailable (this kernel has no BTF" "$T/last"
+ok "the summary has the scope's and the rule's counters" \
+	sh -c "grep -q '1 refused, 0 audited' $T/last && grep -qE '^  S2 +1 +0' $T/last"
+exits 2 "--events without events is an operational error" \
+	unshare -m sh -c "mount -t tmpfs none /sys/kernel/btf && exec $CG run --events - -- true"
+ok "no cgroup and no scope are left at the end" clean
+
+# Module not loaded: unload it for one command, then load it back for the
+# tests that follow (run_guest.sh unloads it at the end).
+if rmmod clonegate 2>"$T/out"; then
+	exits 2 "module not loaded is an operational error" $CG run -- true
+	ok "the message says to load the module" grep -q "module not loaded (run 'clonegate module load')" "$T/last"
+	insmod /clonegate/clonegate.ko || echo "# cannot load /clonegate/clonegate.ko again"
+else
+	report 1 "module not loaded is an operational error" "rmmod clonegate failed"
+	report 1 "the message says to load the module" "not run"
+fi
 
 rm -rf "$T"
 echo "# $((n - fails)) passed, $fails failed"

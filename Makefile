@@ -17,6 +17,8 @@
 #                     and under enforce: refusals, events, summaries
 #   make install      CLI, DKMS module source, systemd unit, completion, man page
 #   make shell        root shell in a guest (KVERS' first kernel; ^A x quits)
+#   make bench        benchmarks in one guest boot per kernel -> bench/results.md
+#   make fuzz [SEED=n COUNT=n START=n ABI=64|32|both]  long fuzzing campaign in the guest(s)
 #   make clean        remove out/
 #
 # Variables: KVERS (default "6.1 6.12", short names resolved by
@@ -64,7 +66,7 @@ MAKEFLAGS += --no-print-directory
 # Module sources, linked one by one (see below).
 MODULE_SRCS := $(wildcard $(CURDIR)/module/*.c $(CURDIR)/module/*.h $(CURDIR)/module/*.S)
 
-.PHONY: all module bpf userspace selftests check check-vm demo shell install bench clean FORCE
+.PHONY: all module bpf userspace selftests check check-vm demo shell install bench fuzz clean FORCE
 .DELETE_ON_ERROR:
 
 all: module bpf userspace selftests
@@ -119,6 +121,14 @@ selftests:
 # on failure the recipe ends make with SIGPIPE, which make does not catch and
 # shells do not report: make check then exits 141. (SIGINT would race with
 # make's own handler.) Where SIGPIPE is ignored, make sees the exit 1.
+# A long fuzzing campaign in the guest(s); a failure prints its replay command.
+SEED	?= 1
+COUNT	?= 1000000
+START	?= 0
+ABI	?= 64
+fuzz: FORCE
+	$(Q)$(CURDIR)/scripts/fuzz --seed $(SEED) --count $(COUNT) --start $(START) --abi $(ABI) --kernels '$(KVERS)'
+
 # One guest boot per kernel measures every workload under every
 # configuration; writes bench/results.md (see bench/README.md).
 ROUNDS ?= 5

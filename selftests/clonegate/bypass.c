@@ -156,23 +156,7 @@ enum ctx {
 	CTX_UNPRIV, CTX_UNPRIV_THREAD,
 };
 
-static int map_self(void)
-{
-	int ret = t_write_file("/proc/self/setgroups", "deny");
 
-	if (!ret)
-		ret = t_write_file("/proc/self/uid_map", "0 0 1");
-	if (!ret)
-		ret = t_write_file("/proc/self/gid_map", "0 0 1");
-	return ret;
-}
-
-static int drop_to_nobody(void)
-{
-	if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
-		return -errno;
-	return 0;
-}
 
 static void *thread_fn(void *arg)
 {
@@ -232,7 +216,7 @@ static int run_ctx(enum ctx ctx, struct results *out)
 	case CTX_USERNS_PIDNS:
 		if (unshare(CLONE_NEWUSER))
 			return -errno;
-		ret = map_self();
+		ret = t_map_self();
 		if (ret)
 			return ret;
 		if (unshare(CLONE_NEWPID))
@@ -276,7 +260,7 @@ static int subject(enum ctx ctx, const struct t_cgroup *cg, struct results *out)
 		sigprocmask(SIG_BLOCK, &all, NULL);
 		out->setup = 0;
 		if (ctx == CTX_UNPRIV || ctx == CTX_UNPRIV_THREAD)
-			out->setup = drop_to_nobody();
+			out->setup = t_drop_to_nobody();
 		if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
 			_exit(1);
 		if (!out->setup)
@@ -430,7 +414,7 @@ static void try_escape(bool unpriv, const struct t_cgroup *cg, const struct t_cg
 	if (pid == 0) {
 		struct t_clone_args a = { .flags = T_NEWTIME, .exit_signal = SIGCHLD_ };
 
-		if (unpriv && drop_to_nobody())
+		if (unpriv && t_drop_to_nobody())
 			_exit(1);
 		if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
 			_exit(1);
@@ -495,14 +479,16 @@ struct race_ns {
 	long calls, ok, refused, other, leaks, other_errno;
 };
 
+/* Each fd is held for a short spin: calls see both steady states and swaps. */
 static void *dup2_swapper(void *arg)
 {
 	struct race_ns *r = arg;
-	unsigned long n;
+	unsigned long n, spin;
 
 	for (n = 0; !r->stop; n++) {
-		dup2(r->net, FIXFD);
-		dup2(n & 1 ? r->pid : r->cgroup, FIXFD);
+		dup2(n % 2 == 0 ? r->net : n % 4 == 1 ? r->pid : r->cgroup, FIXFD);
+		for (spin = 0; spin < 20000 && !r->stop; spin++)
+			__asm__ volatile("" ::: "memory");
 	}
 	return NULL;
 }
@@ -516,7 +502,8 @@ static void race_setns(struct race_ns *r, long calls)
 	dup2(r->net, FIXFD);
 	if (pthread_create(&th, NULL, dup2_swapper, r))
 		return;
-	for (i = 0; i < calls; i++) {
+	/* At least @calls, and on until both outcomes were seen (at most 4x). */
+	for (i = 0; i < 4 * calls && (i < calls || !r->ok || !r->refused); i++) {
 		ret = t_setns(FIXFD, 0);
 		r->calls++;
 		if (ret == 0) {
@@ -592,7 +579,7 @@ TEST_F(enforce, setns_dup2_race)
 	       r->calls, r->ok, r->refused);
 	EXPECT_EQ(0, r->leaks) TH_LOG("BYPASS: setns into a refused namespace type");
 	EXPECT_EQ(0, r->other) TH_LOG("unexpected errno %ld", r->other_errno);
-	EXPECT_EQ(calls, r->calls);
+	EXPECT_LE(calls, r->calls);
 	/* Both outcomes must occur, or nothing raced. */
 	EXPECT_LT(0, r->ok);
 	EXPECT_LT(0, r->refused);
@@ -656,7 +643,7 @@ static void *flipper(void *arg)
 		__atomic_store_n(&f->args.flags, n % 4 == 1 ? T_PIDFD : 0, __ATOMIC_RELAXED);
 		__atomic_store_n(&f->args.set_tid, tid ? (uintptr_t)f->tid : 0, __ATOMIC_RELAXED);
 		__atomic_store_n(&f->args.set_tid_size, tid ? 1 : 0, __ATOMIC_RELAXED);
-		for (spin = 0; spin < 1000 && !f->stop; spin++)
+		for (spin = 0; spin < 20000 && !f->stop; spin++)
 			__asm__ volatile("" ::: "memory");
 	}
 	return NULL;
@@ -670,7 +657,7 @@ static void flip_run(struct flip *f, long calls)
 	f->tid[0] = WANT_TID;
 	if (pthread_create(&th, NULL, flipper, f))
 		return;
-	for (i = 0; i < calls; i++) {
+	for (i = 0; i < 4 * calls && (i < calls || !f->ok || !f->refused); i++) {
 		f->pidfd = -1;
 		f->args.pidfd = (uintptr_t)&f->pidfd;
 		f->args.exit_signal = SIGCHLD_;
@@ -720,12 +707,12 @@ TEST_F_TIMEOUT(enforce, flag_flip, 1800)
 	ASSERT_EQ(0, t_cgroup_enter(&self->e.cg, pid));
 	ASSERT_EQ(1, write(go[1], &c, 1));
 	ASSERT_EQ(0, wait_ok(pid));
-	TH_LOG("%ld clone3 calls with flipping args: %ld created, %ld refused", calls, f->ok,
-	       f->refused);
+	TH_LOG("%ld clone3 calls with flipping args: %ld created, %ld refused",
+	       f->ok + f->refused + f->other, f->ok, f->refused);
 	EXPECT_EQ(0, f->leaked_pidfd);
 	EXPECT_EQ(0, f->leaked_tid);
 	EXPECT_EQ(0, f->other) TH_LOG("unexpected errno %ld", f->other_errno);
-	EXPECT_EQ(calls, f->ok + f->refused);
+	EXPECT_LE(calls, f->ok + f->refused);
 	EXPECT_LT(0, f->ok);
 	EXPECT_LT(0, f->refused);
 }

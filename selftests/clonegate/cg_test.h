@@ -312,4 +312,38 @@ static inline unsigned long t_ns_inode(const char *path)
 	return stat(path, &st) ? 0 : (unsigned long)st.st_ino;
 }
 
+/* ---- subject credentials ---- */
+
+/* In a fresh user namespace: map root to the creator's ids, setgroups denied. */
+static inline int t_map_self(void)
+{
+	int ret = t_write_file("/proc/self/setgroups", "deny");
+
+	if (!ret)
+		ret = t_write_file("/proc/self/uid_map", "0 0 1");
+	if (!ret)
+		ret = t_write_file("/proc/self/gid_map", "0 0 1");
+	return ret;
+}
+
+/* Become uid/gid 65534 (nobody): every capability goes with root. */
+static inline int t_drop_to_nobody(void)
+{
+	if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+		return -errno;
+	return 0;
+}
+
+/* Drop one capability from the effective set. */
+static inline int t_drop_cap(int cap)
+{
+	struct { uint32_t version; int pid; } hdr = { 0x20080522, 0 };
+	struct { uint32_t eff, perm, inh; } data[2];
+
+	if (syscall(SYS_capget, &hdr, data))
+		return -errno;
+	data[cap / 32].eff &= ~(1u << (cap % 32));
+	return syscall(SYS_capset, &hdr, data) ? -errno : 0;
+}
+
 #endif /* CG_TEST_H */

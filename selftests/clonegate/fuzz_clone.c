@@ -13,7 +13,9 @@
  *
  *   FUZZ_SEED   seed (default 1)        FUZZ_COUNT  calls (default 12000)
  *   FUZZ_START  first call to run (default 0; rounded down to an epoch)
- *   FUZZ_VERBOSE=1  print each failing call
+ *   FUZZ_VERBOSE=1  print each failing call (a violating clone3's args too)
+ *   FUZZ_PROGRESS=N  a progress line every N calls (scripts/fuzz sets it)
+ *   FUZZ_NO_EVENTS=1  do not run the BPF events collector alongside
  *
  * Calls run in epochs of FUZZ_EPOCH calls, each in a fresh process forked
  * from the pristine fuzzer (the generator re-seeded from seed and epoch), so
@@ -27,7 +29,8 @@
  *   P1 no clone/clone3 whose flags the profile refuses succeeded: bits
  *      outside 0xFDBDEF00 (clone3: 64-bit flags; clone: low 32 bits, whose
  *      low byte is the exit signal, so a signal > 64 is C8), set_tid != 0
- *      (C3), a clone3 size outside 64..88 (A1);
+ *      (C3), a clone3 size outside 64..88 (A1), a clone3 exit signal > 64
+ *      (C8), clone3 args at an unreadable address;
  *   P2 every errno is in the entry point's allowed set (see errno_ok());
  *   P3 unshare() with NEWTIME/NEWCGROUP never created those namespaces
  *      (time_for_children and cgroup inodes unchanged);
@@ -115,14 +118,20 @@ static int arena_init(void)
 	if (A.ro == MAP_FAILED)
 		return -1;
 	close(mfd);
-	p = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
-		return -1;
-	munmap(p, PAGE);
-	A.unmapped = p;
+	/*
+	 * Never mapped: below mmap_min_addr, where only MAP_FIXED could put
+	 * anything (a hole made by munmap() would be reused by later mmaps).
+	 */
+	A.unmapped = (char *)0x1000;
 	A.slots = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	A.tids = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	return A.slots == MAP_FAILED || A.tids == MAP_FAILED ? -1 : 0;
+}
+
+/* The last page below TASK_SIZE: never mapped here (x86-64: the stack is lower). */
+static uint64_t top_of_user(void)
+{
+	return sizeof(long) == 8 ? 0x7ffffffff000ULL : 0xfffff000ULL;
 }
 
 /* A user pointer for the kernel to write an int to (pidfd, tids) or read. */
@@ -130,10 +139,10 @@ static uint64_t rnd_ptr(void)
 {
 	switch (below(10)) {
 	case 0: return 0;
-	case 1: return (uintptr_t)A.unmapped;
+	case 1: return chance(50) ? (uintptr_t)A.unmapped : top_of_user();
 	case 2: return (uintptr_t)A.none;
 	case 3: return (uintptr_t)A.ro;
-	case 4: return sizeof(long) == 8 ? 0xffff888000000000ULL : 0xc0000000ULL;
+	case 4: return 0xffff888000000000ULL;	/* a kernel address (u64 fields) */
 	default: return (uintptr_t)&A.slots[below(64)];
 	}
 }
@@ -339,7 +348,11 @@ static void fuzz_clone3(void)
 	/* Where the struct lives. */
 	switch (below(14)) {
 	case 0: uargs = 0; readable = false; break;
-	case 1: uargs = (uintptr_t)A.unmapped; readable = false; break;
+	case 1:
+		/* unmapped: a low page, or the last user page / across TASK_SIZE */
+		uargs = chance(50) ? (uintptr_t)A.unmapped : top_of_user() + below(2) * 0xfc0;
+		readable = false;
+		break;
 	case 2: uargs = (uintptr_t)A.none; readable = false; break;
 	case 3:
 		uargs = sizeof(long) == 8 ? 0xffff888000000000ULL : 0xc0000000ULL;
@@ -405,6 +418,17 @@ static void fuzz_clone3(void)
 			fail("P1", "clone3 with exit signal %llu created %ld",
 			     (unsigned long long)eff.exit_signal, ret);
 		}
+		if (verbose && (eff.flags & ~SUPPORTED || eff.set_tid || !readable || size < 64 ||
+				size > 88))
+			fprintf(stderr, "#   clone3(%#llx, %zu): flags %#llx pidfd %#llx ctid %#llx "
+				"ptid %#llx sig %#llx stack %#llx/%#llx tls %#llx set_tid %#llx/%llu "
+				"cgroup %#llx\n", (unsigned long long)uargs, size,
+				(unsigned long long)eff.flags, (unsigned long long)eff.pidfd,
+				(unsigned long long)eff.child_tid, (unsigned long long)eff.parent_tid,
+				(unsigned long long)eff.exit_signal, (unsigned long long)eff.stack,
+				(unsigned long long)eff.stack_size, (unsigned long long)eff.tls,
+				(unsigned long long)eff.set_tid, (unsigned long long)eff.set_tid_size,
+				(unsigned long long)eff.cgroup);
 		reap(ret);
 	}
 }
@@ -596,12 +620,17 @@ static int count_procs(const char *cgpath, pid_t *only)
 static void fuzzer(const char *cgpath, uint64_t seed, uint64_t start, uint64_t count)
 {
 	uint64_t epoch, end = start + count, progress = env_u64("FUZZ_PROGRESS", 0), next;
-	sigset_t all;
+	uint64_t all = ~0ULL;
 	pid_t only = 0;
 	int n;
 
-	sigfillset(&all);
-	sigprocmask(SIG_BLOCK, &all, NULL);
+	/*
+	 * Block every signal, through the raw syscall: glibc's sigfillset()
+	 * leaves out its internal 32 and 33, whose default action (a child's
+	 * exit signal) would end us.
+	 */
+	if (syscall(SYS_rt_sigprocmask, SIG_BLOCK, &all, NULL, 8))
+		_exit(2);
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	if (arena_init())
 		_exit(2);

@@ -67,31 +67,17 @@ static int t_version_ok(int fd)
 	return t_ioctl_raw(fd, CLONEGATE_IOC_VERSION, &v);
 }
 
-static int t_to_nobody(void)
-{
-	return setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534) ? -errno : 0;
-}
 
 static int t_to_userns_root(void)
 {
 	if (unshare(CLONE_NEWUSER))
 		return -errno;
-	if (t_write_file("/proc/self/setgroups", "deny") ||
-	    t_write_file("/proc/self/uid_map", "0 0 1") ||
-	    t_write_file("/proc/self/gid_map", "0 0 1"))
-		return -EIO;
-	return 0;
+	return t_map_self() ? -EIO : 0;
 }
 
 static int t_drop_sys_admin(void)
 {
-	struct { uint32_t version; int pid; } hdr = { 0x20080522, 0 };
-	struct { uint32_t eff, perm, inh; } data[2];
-
-	if (syscall(SYS_capget, &hdr, data))
-		return -errno;
-	data[0].eff &= ~(1u << 21);	/* CAP_SYS_ADMIN */
-	return syscall(SYS_capset, &hdr, data) ? -errno : 0;
+	return t_drop_cap(21);	/* CAP_SYS_ADMIN */
 }
 
 FIXTURE(ctl) {
@@ -116,7 +102,7 @@ TEST_F(ctl, unprivileged_cannot_open)
 	if (!self->ready)
 		return;
 	/* The device is 0600 root: an unprivileged user cannot even open it. */
-	EXPECT_EQ(-EACCES, t_in_child(t_to_nobody, t_version_ok, false));
+	EXPECT_EQ(-EACCES, t_in_child(t_drop_to_nobody, t_version_ok, false));
 }
 
 TEST_F(ctl, unprivileged_with_passed_fd_gets_eperm)
@@ -126,8 +112,8 @@ TEST_F(ctl, unprivileged_with_passed_fd_gets_eperm)
 	if (!self->ready)
 		return;
 	gen = t_generation();
-	EXPECT_EQ(-EPERM, t_in_child(t_to_nobody, t_apply_global_audit, true));
-	EXPECT_EQ(0, t_in_child(t_to_nobody, t_version_ok, true));
+	EXPECT_EQ(-EPERM, t_in_child(t_drop_to_nobody, t_apply_global_audit, true));
+	EXPECT_EQ(0, t_in_child(t_drop_to_nobody, t_version_ok, true));
 	EXPECT_EQ(gen, t_generation());
 }
 

@@ -76,34 +76,8 @@ static void *t_park(void *arg)
 	return arg;
 }
 
-static int t_map_self(void)
-{
-	int ret = t_write_file("/proc/self/setgroups", "deny");
 
-	if (!ret)
-		ret = t_write_file("/proc/self/uid_map", "0 0 1");
-	if (!ret)
-		ret = t_write_file("/proc/self/gid_map", "0 0 1");
-	return ret;
-}
 
-static int t_drop_to_nobody(void)
-{
-	if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
-		return -errno;
-	return 0;
-}
-
-static int t_drop_cap(int cap)
-{
-	struct { uint32_t version; int pid; } hdr = { 0x20080522, 0 };
-	struct { uint32_t eff, perm, inh; } data[2];
-
-	if (syscall(SYS_capget, &hdr, data))
-		return -errno;
-	data[cap / 32].eff &= ~(1u << (cap % 32));
-	return syscall(SYS_capset, &hdr, data) ? -errno : 0;
-}
 
 static int t_setup(enum subject_state st)
 {

@@ -34,6 +34,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../selftests/clonegate/cg_test.h"
+
 static const char *self_path;
 
 static uint64_t now_ns(void)
@@ -86,15 +88,11 @@ static void op_pthread(void)
 		die("pthread");
 }
 
-struct clone_args_v0 {
-	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
-};
-
-/* A thread that exits at once, in assembly, without touching memory. */
+/* A thread that exits at once (cg_test.h's helper: no memory touched). */
 static void op_clone3_thread(void)
 {
 	static volatile int ctid;
-	struct clone_args_v0 a = {
+	struct t_clone_args a = {
 		.flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
 			 CLONE_SYSVSEM | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID,
 		.child_tid = (uintptr_t)&ctid,
@@ -102,16 +100,7 @@ static void op_clone3_thread(void)
 	long ret;
 
 	ctid = -1;
-	asm volatile("syscall\n\t"
-		     "test %%rax, %%rax\n\t"
-		     "jnz 1f\n\t"
-		     "mov $60, %%eax\n\t"
-		     "xor %%edi, %%edi\n\t"
-		     "syscall\n\t"
-		     "1:"
-		     : "=a"(ret)
-		     : "0"(435), "D"(&a), "S"(sizeof(a))
-		     : "rcx", "r11", "memory");
+	ret = t_sys_clone3_exit(&a, 64);
 	if (ret < 0) {
 		errno = -ret;
 		die("clone3");

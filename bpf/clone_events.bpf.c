@@ -6,18 +6,34 @@
  *   tp_btf/sched_process_fork   one CG_EVENT_CLONE per task created: fires in
  *                               kernel_clone() in the parent, after the child
  *                               exists and before it first runs
- *   kprobe/kernel_clone         stashes kernel_clone_args.flags per thread for
- *   kretprobe/kernel_clone      the fork handler; the return clears it, so a
- *                               failed clone leaves nothing behind
  *   raw_tp/clonegate_decision   the module's tracepoint; attached by userspace
  *                               only when the module is loaded
- *   k(ret)probe/__{x64,ia32}_sys_unshare, __{x64,ia32}_sys_setns
- *                               the syscall wrappers (their argument is the
- *                               user's pt_regs): arguments at entry, the
- *                               result at return. Not ksys_unshare(): the
- *                               module's slow path calls that one again, and
- *                               the wrappers also tell the ABI apart.
+ *   clone flags                 kernel_clone_args.flags for the fork handler,
+ *                               by one of two flavours (below)
+ *   __{x64,ia32}_sys_unshare    the syscall wrappers (their argument is the
+ *   __{x64,ia32}_sys_setns      user's pt_regs): the arguments and the
+ *                               result. Not ksys_unshare(): the module's slow
+ *                               path calls that one again, and the wrappers
+ *                               also tell the ABI apart.
  *
+ * Flavours; userspace loads and attaches one:
+ *   trampoline  fexit/copy_process puts the flags in the child's task
+ *               storage, where the fork handler takes them: one program, and
+ *               nothing left behind by a failed clone or an io_uring worker
+ *               (no sched_process_fork). fexit/__*_sys_unshare sees
+ *               arguments and result at once. About a fifth of the
+ *               instructions of the kprobe pairs (bench/results.md).
+ *   kprobe      for kernels that refuse trampolines (no
+ *               DYNAMIC_FTRACE_WITH_DIRECT_CALLS, lockdown, an LSM policy):
+ *               k(ret)probe/kernel_clone stash the flags in a hash map by
+ *               tid; unshare stashes its arguments in 'pending' until the
+ *               kretprobe, and a kretprobe that runs out of instances loses
+ *               events (counted).
+ * setns uses the kprobe pair in both: the module hooks __*_sys_setns (and
+ * kernel_clone) with an IPMODIFY ftrace op, and a BPF trampoline on the same
+ * function breaks ftrace on 6.1 (WARN in arch_ftrace_ops_list_func, then no
+ * tracing at all). So no trampoline goes on a function the module hooks.
+
  * No syscalls:* or raw_syscalls:* tracepoints: they would put every task on
  * the slow syscall path. Tasks created by kernel threads (kthreadd, workers,
  * user-mode helpers) are not reported.
@@ -43,6 +59,7 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 const volatile __u32 cfg_fields = CG_FIELDS_ALL;	/* CG_FIELD_BIT()s */
 const volatile bool cfg_cgroup_filter;			/* only tasks under cgroup_filter[0] */
 const volatile __u64 cfg_wakeup_bytes = 512 * 1024;	/* see submit() */
+const volatile bool cfg_trampolines;			/* the flavour (see above) */
 
 /* Userspace may resize this (bpf_map__set_max_entries) before load. */
 struct {
@@ -73,6 +90,14 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } clone_flags SEC(".maps");
+
+/* Trampoline flavour: a new task's clone flags, until its fork event. */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u64);
+} child_flags SEC(".maps");
 
 /* unshare/setns arguments between entry and return, by tid. */
 struct pending {
@@ -395,26 +420,53 @@ static __always_inline void submit(void *e, __u64 size)
 
 /* ---- clone -------------------------------------------------------------- */
 
+static __always_inline void stash_clone_flags(__u64 flags)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+
+	if (!wanted(bpf_get_current_task_btf()))
+		return;
+	bpf_map_update_elem(&clone_flags, &tid, &flags, BPF_ANY);
+}
+
+static __always_inline void clear_clone_flags(void)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+
+	bpf_map_delete_elem(&clone_flags, &tid);
+}
+
+/*
+ * copy_process() made 'child' (or failed). The module hooks kernel_clone(),
+ * not this, and refusals never get here.
+ */
+SEC("fexit/copy_process")
+int BPF_PROG(copy_process_fexit, struct pid *pid, int trace, int node,
+	     struct kernel_clone_args *args, struct task_struct *child)
+{
+	__u64 *flags;
+
+	if ((unsigned long)child >= (unsigned long)-4095 || !child)
+		return 0;	/* ERR_PTR: nothing was created */
+	if (!wanted(bpf_get_current_task_btf()))
+		return 0;
+	flags = bpf_task_storage_get(&child_flags, child, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (flags)
+		*flags = args->flags;
+	return 0;
+}
+
 SEC("kprobe/kernel_clone")
 int BPF_KPROBE(kernel_clone_entry, struct kernel_clone_args *args)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	__u64 flags;
-
-	if (!wanted(task))
-		return 0;
-	flags = BPF_CORE_READ(args, flags);
-	bpf_map_update_elem(&clone_flags, &tid, &flags, BPF_ANY);
+	stash_clone_flags(BPF_CORE_READ(args, flags));
 	return 0;
 }
 
 SEC("kretprobe/kernel_clone")
 int BPF_KRETPROBE(kernel_clone_exit)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-
-	bpf_map_delete_elem(&clone_flags, &tid);
+	clear_clone_flags();
 	return 0;
 }
 
@@ -441,12 +493,18 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 	e->created_tgid = BPF_CORE_READ(child, tgid);
 	e->created_start_time_ns = BPF_CORE_READ(child, start_time);
 	e->pad = 0;
-	flags = bpf_map_lookup_elem(&clone_flags, &tid);
+	if (cfg_trampolines)
+		flags = bpf_task_storage_get(&child_flags, child, 0, 0);
+	else
+		flags = bpf_map_lookup_elem(&clone_flags, &tid);
 	if (flags) {
 		e->flags = *flags;
 		e->status = 0;
 		/* One kernel_clone() makes one task: done with it. */
-		bpf_map_delete_elem(&clone_flags, &tid);
+		if (cfg_trampolines)
+			bpf_task_storage_delete(&child_flags, child);
+		else
+			bpf_map_delete_elem(&clone_flags, &tid);
 	} else {
 		e->flags = 0;
 		e->status = CG_CLONE_FLAGS_UNKNOWN;
@@ -555,9 +613,40 @@ static __always_inline int setns_entry(const struct pt_regs *uregs, bool ia32)
 	return 0;
 }
 
-static __always_inline int ns_exit(long ret)
+static __always_inline void emit_ns_event(const struct pending *p, long ret)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
+
+	if (p->type == CG_EVENT_UNSHARE) {
+		struct cg_event_unshare *e;
+
+		if (!RESERVE(e, CG_EVENT_UNSHARE))
+			return;
+		fill_hdr(&e->hdr, CG_EVENT_UNSHARE, sizeof(*e));
+		fill_task(&e->ctx, task);
+		e->entry_point = p->entry_point;
+		e->result = (int)ret;
+		e->flags = p->flags;
+		submit(e, sizeof(*e));
+	} else {
+		struct cg_event_setns *e;
+
+		if (!RESERVE(e, CG_EVENT_SETNS))
+			return;
+		fill_hdr(&e->hdr, CG_EVENT_SETNS, sizeof(*e));
+		fill_task(&e->ctx, task);
+		e->entry_point = p->entry_point;
+		e->result = (int)ret;
+		e->fd = p->fd;
+		e->nstype = p->nstype;
+		e->ns_type = p->ns_type;
+		submit(e, sizeof(*e));
+	}
+}
+
+/* kretprobe flavour: the arguments were stashed at entry. */
+static __always_inline int ns_exit(long ret)
+{
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct pending *p = bpf_map_lookup_elem(&pending, &tid);
 	struct pending copy;
@@ -566,33 +655,35 @@ static __always_inline int ns_exit(long ret)
 		return 0;
 	copy = *p;
 	bpf_map_delete_elem(&pending, &tid);
-
-	if (copy.type == CG_EVENT_UNSHARE) {
-		struct cg_event_unshare *e;
-
-		if (!RESERVE(e, CG_EVENT_UNSHARE))
-			return 0;
-		fill_hdr(&e->hdr, CG_EVENT_UNSHARE, sizeof(*e));
-		fill_task(&e->ctx, task);
-		e->entry_point = copy.entry_point;
-		e->result = (int)ret;
-		e->flags = copy.flags;
-		submit(e, sizeof(*e));
-	} else {
-		struct cg_event_setns *e;
-
-		if (!RESERVE(e, CG_EVENT_SETNS))
-			return 0;
-		fill_hdr(&e->hdr, CG_EVENT_SETNS, sizeof(*e));
-		fill_task(&e->ctx, task);
-		e->entry_point = copy.entry_point;
-		e->result = (int)ret;
-		e->fd = copy.fd;
-		e->nstype = copy.nstype;
-		e->ns_type = copy.ns_type;
-		submit(e, sizeof(*e));
-	}
+	emit_ns_event(&copy, ret);
 	return 0;
+}
+
+/* Trampoline flavour: the user's registers are still there at the return. */
+static __always_inline int unshare_fexit(const struct pt_regs *uregs, bool ia32, long ret)
+{
+	struct pending p = {
+		.type = CG_EVENT_UNSHARE,
+		.entry_point = ia32 ? CG_ENTRY_IA32_UNSHARE : CG_ENTRY_UNSHARE,
+	};
+
+	if (!wanted(bpf_get_current_task_btf()))
+		return 0;
+	p.flags = ia32 ? (__u32)BPF_CORE_READ(uregs, bx) : BPF_CORE_READ(uregs, di);
+	emit_ns_event(&p, ret);
+	return 0;
+}
+
+SEC("fexit/__x64_sys_unshare")
+int BPF_PROG(x64_unshare_fexit, const struct pt_regs *uregs, long ret)
+{
+	return unshare_fexit(uregs, false, ret);
+}
+
+SEC("fexit/__ia32_sys_unshare")
+int BPF_PROG(ia32_unshare_fexit, const struct pt_regs *uregs, long ret)
+{
+	return unshare_fexit(uregs, true, ret);
 }
 
 SEC("kprobe/__x64_sys_unshare")

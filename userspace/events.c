@@ -101,6 +101,7 @@ static int events_help(void)
 	printf("Usage: clonegate events [--json] [--output FILE] [--gvisor-endpoint PATH]\n"
 	       "                        [--fields LIST] [--count N] [--duration SEC]\n"
 	       "                        [--cgroup PATH] [--ring-size BYTES]\n"
+	       "                        [--probes auto|fentry|kprobe] [--synthetic N]\n"
 	       "\n"
 	       "Stream clone-family events from BPF programs until N events were handled,\n"
 	       "SEC seconds passed, or SIGINT or SIGTERM:\n"
@@ -145,6 +146,14 @@ static int events_help(void)
 	       "  --cgroup PATH           only events of tasks in this cgroup v2 subtree\n"
 	       "  --ring-size BYTES       kernel ring buffer size, a power of two of at\n"
 	       "                          least 4096 (default %u)\n"
+	       "  --probes KIND           how the BPF programs hook kernel functions:\n"
+	       "                          fentry (BPF trampolines, cheapest), kprobe\n"
+	       "                          (kernels that refuse trampolines), or auto\n"
+	       "                          (default: fentry, else kprobe); -v says which\n"
+	       "  --synthetic N           no BPF: pass N made-up records (7 in 10 clone,\n"
+	       "                          1 each decision, unshare, setns; every context\n"
+	       "                          field set) through the decoder and the sinks,\n"
+	       "                          and report events/s: the collector's ceiling\n"
 	       "\n"
 	       "Message types on the gVisor endpoint (8-byte header, then protobuf):\n"
 	       "  %4d  gvisor.sentry.CloneInfo  (gVisor's MESSAGE_SENTRY_CLONE)\n"
@@ -330,6 +339,29 @@ const char *ev_container_id(const char *path, char *buf, size_t len)
 	return NULL;
 }
 
+/*
+ * The cgroup path and the container id in it. Bursts of events come from
+ * one cgroup, so the last answer is kept: the id search was an eighth of
+ * the collector's time (clonegate events --synthetic, perf).
+ */
+static void decode_cgroup(struct ev_ctx *c, const struct cg_event_path *p)
+{
+	static struct cg_event_path last;
+	static char last_path[EV_PATH_MAX], last_id[EV_PATH_MAX];
+	static bool valid;
+	size_t n = offsetof(struct cg_event_path, buf) + (p->len < CG_PATH_LEN ? p->len : CG_PATH_LEN);
+
+	if (!valid || memcmp(&last, p, n)) {
+		join_path(p, last_path, sizeof(last_path));
+		if (!ev_container_id(last_path, last_id, sizeof(last_id)))
+			strcpy(last_id, last_path);
+		memcpy(&last, p, n);
+		valid = true;
+	}
+	strcpy(c->cgroup_path, last_path);
+	strcpy(c->container_id, last_id);
+}
+
 static void decode_ctx(struct ev_ctx *c, const struct cg_event_hdr *h,
 		       const struct cg_event_task *t, long long off)
 {
@@ -346,11 +378,8 @@ static void decode_ctx(struct ev_ctx *c, const struct cg_event_hdr *h,
 	c->cwd[0] = c->cgroup_path[0] = c->container_id[0] = '\0';
 	if (t->fields & CG_FIELD_BIT(CG_FIELD_CWD))
 		join_path(&t->cwd, c->cwd, sizeof(c->cwd));
-	if (t->fields & CG_FIELD_BIT(CG_FIELD_CONTAINER_ID)) {
-		join_path(&t->cgroup, c->cgroup_path, sizeof(c->cgroup_path));
-		if (!ev_container_id(c->cgroup_path, c->container_id, sizeof(c->container_id)))
-			strcpy(c->container_id, c->cgroup_path);
-	}
+	if (t->fields & CG_FIELD_BIT(CG_FIELD_CONTAINER_ID))
+		decode_cgroup(c, &t->cgroup);
 }
 
 /* Record -> ev. False for records this build cannot read (skipped). */
@@ -568,6 +597,8 @@ static bool flush_out(struct reader *r)
 {
 	if (!r->out)
 		return true;
+	if (json_output)
+		jw_flush();
 	if (fflush(r->out) == 0 && !ferror(r->out))
 		return true;
 	if (errno == ENOSPC)
@@ -644,8 +675,11 @@ static void report_bpf_error(const char *step, int err)
 	const char *more = verbose ? "" : " (run 'clonegate --verbose events' for libbpf's log)";
 
 	err = err < 0 ? -err : err;
-	if (err == EPERM)
+	if (err == EPERM && geteuid() != 0)
 		p_err("permission denied: %s needs CAP_BPF and CAP_PERFMON (run as root)", step);
+	else if (err == EPERM)
+		p_err("%s: the kernel refused it (%s: lockdown, or a BPF LSM policy?)%s", step,
+		      strerror(err), more);
 	else if (err == EACCES || err == EINVAL)
 		p_err("%s: the kernel refused the clone_events programs (%s)%s", step,
 		      strerror(err), more);
@@ -698,43 +732,106 @@ static bool kprobes_available(void)
 }
 
 /*
- * Attach every program but the decision one. The fork tracepoint is
- * required; without kprobes (CONFIG_KPROBES=n) clone events lose their
- * flags and unshare/setns events are off, which we say once; ia32 probes
- * are optional on kernels without IA32_EMULATION.
+ * The probes and the flavour each belongs to (see clone_events.bpf.c):
+ * PROBE_ALWAYS programs are attached in either flavour, PROBE_TRAMPOLINE
+ * and PROBE_KPROBE only in theirs, PROBE_KPROBE_BOTH (setns: the module
+ * hooks those functions, no trampoline may share them) in both. A
+ * probe.ia32 target is missing on kernels without IA32_EMULATION, which
+ * costs only the 32-bit unshare/setns events.
  */
-static int attach_all(struct clone_events_bpf *skel)
+enum probe_kind { PROBE_ALWAYS, PROBE_TRAMPOLINE, PROBE_KPROBE, PROBE_KPROBE_BOTH };
+
+struct probe {
+	struct bpf_program *prog;
+	struct bpf_link **link;
+	enum probe_kind kind;
+	bool ia32;
+};
+
+#define PROBE(name, kind, ia32) { skel->progs.name, &skel->links.name, kind, ia32 }
+#define PROBES(skel)								\
+	{									\
+		PROBE(handle_fork, PROBE_ALWAYS, false),			\
+		PROBE(copy_process_fexit, PROBE_TRAMPOLINE, false),		\
+		PROBE(x64_unshare_fexit, PROBE_TRAMPOLINE, false),		\
+		PROBE(ia32_unshare_fexit, PROBE_TRAMPOLINE, true),		\
+		PROBE(kernel_clone_entry, PROBE_KPROBE, false),			\
+		PROBE(kernel_clone_exit, PROBE_KPROBE, false),			\
+		PROBE(x64_unshare_entry, PROBE_KPROBE, false),			\
+		PROBE(x64_unshare_exit, PROBE_KPROBE, false),			\
+		PROBE(ia32_unshare_entry, PROBE_KPROBE, true),			\
+		PROBE(ia32_unshare_exit, PROBE_KPROBE, true),			\
+		PROBE(x64_setns_entry, PROBE_KPROBE_BOTH, false),		\
+		PROBE(x64_setns_exit, PROBE_KPROBE_BOTH, false),		\
+		PROBE(ia32_setns_entry, PROBE_KPROBE_BOTH, true),		\
+		PROBE(ia32_setns_exit, PROBE_KPROBE_BOTH, true),		\
+	}
+
+static bool in_flavour(enum probe_kind kind, bool trampolines)
 {
-	struct {
-		struct bpf_program *prog;
-		struct bpf_link **link;
-		bool kprobe, ia32;
-	} t[] = {
-		{ skel->progs.handle_fork, &skel->links.handle_fork, false, false },
-		{ skel->progs.kernel_clone_entry, &skel->links.kernel_clone_entry, true, false },
-		{ skel->progs.kernel_clone_exit, &skel->links.kernel_clone_exit, true, false },
-		{ skel->progs.x64_unshare_entry, &skel->links.x64_unshare_entry, true, false },
-		{ skel->progs.x64_unshare_exit, &skel->links.x64_unshare_exit, true, false },
-		{ skel->progs.x64_setns_entry, &skel->links.x64_setns_entry, true, false },
-		{ skel->progs.x64_setns_exit, &skel->links.x64_setns_exit, true, false },
-		{ skel->progs.ia32_unshare_entry, &skel->links.ia32_unshare_entry, true, true },
-		{ skel->progs.ia32_unshare_exit, &skel->links.ia32_unshare_exit, true, true },
-		{ skel->progs.ia32_setns_entry, &skel->links.ia32_setns_entry, true, true },
-		{ skel->progs.ia32_setns_exit, &skel->links.ia32_setns_exit, true, true },
-	};
+	return kind == PROBE_ALWAYS || kind == PROBE_KPROBE_BOTH ||
+	       kind == (trampolines ? PROBE_TRAMPOLINE : PROBE_KPROBE);
+}
+
+static bool is_kprobe(enum probe_kind kind)
+{
+	return kind == PROBE_KPROBE || kind == PROBE_KPROBE_BOTH;
+}
+
+/*
+ * Before load: only the flavour's programs, and of the trampolines only
+ * those whose target this kernel has (the ia32 ones may be missing).
+ */
+static void choose_programs(struct clone_events_bpf *skel, bool trampolines)
+{
+	struct probe t[] = PROBES(skel);
+	unsigned int i;
+
+	skel->rodata->cfg_trampolines = trampolines;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		const char *target = strchr(bpf_program__section_name(t[i].prog), '/') + 1;
+		bool load = in_flavour(t[i].kind, trampolines);
+
+		if (load && t[i].kind == PROBE_TRAMPOLINE &&
+		    libbpf_find_vmlinux_btf_id(target, bpf_program__expected_attach_type(t[i].prog)) < 0)
+			load = false;
+		bpf_program__set_autoload(t[i].prog, load);
+	}
+}
+
+/*
+ * Attach every program of the flavour but the decision one. The fork
+ * tracepoint is required; without kprobes (CONFIG_KPROBES=n) the kprobe
+ * flavour loses clone flags and unshare events, and either loses setns
+ * events, which we say once. Returns 0, or -errno with *step saying what
+ * failed.
+ */
+static int attach_all(struct clone_events_bpf *skel, bool trampolines, char *step, size_t len)
+{
+	struct probe t[] = PROBES(skel);
 	bool no_ia32 = false, no_kprobes = false;
 	unsigned int i;
-	char step[96];
 	int err;
 
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		if (no_kprobes && t[i].kprobe)
+		if (!in_flavour(t[i].kind, trampolines))
+			continue;
+		if (!bpf_program__autoload(t[i].prog)) {
+			if (t[i].ia32) {
+				no_ia32 = true;
+				continue;
+			}
+			snprintf(step, len, "%s: this kernel has no such function",
+				 bpf_program__section_name(t[i].prog));
+			return -ENOENT;
+		}
+		if (is_kprobe(t[i].kind) && no_kprobes)
 			continue;
 		*t[i].link = bpf_program__attach(t[i].prog);
 		if (*t[i].link)
 			continue;
 		err = -errno;
-		if (t[i].kprobe && !kprobes_available()) {
+		if (is_kprobe(t[i].kind) && !kprobes_available()) {
 			no_kprobes = true;
 			continue;
 		}
@@ -742,15 +839,200 @@ static int attach_all(struct clone_events_bpf *skel)
 			no_ia32 = true;
 			continue;
 		}
-		snprintf(step, sizeof(step), "attaching %s", bpf_program__section_name(t[i].prog));
-		report_bpf_error(step, err);
+		snprintf(step, len, "attaching %s", bpf_program__section_name(t[i].prog));
 		return err;
 	}
-	if (no_kprobes)
+	if (no_kprobes && trampolines)
+		p_err("warning: this kernel has no kprobes (CONFIG_KPROBES): there are no setns events");
+	else if (no_kprobes)
 		p_err("warning: this kernel has no kprobes (CONFIG_KPROBES): clone flags are not known (reported as 0) and there are no unshare or setns events");
 	else if (no_ia32)
 		p_err("warning: this kernel has no ia32 syscall entry points: 32-bit unshare and setns are not reported");
 	return 0;
+}
+
+struct load_opts {
+	__u32 fields;
+	int cgfd;
+	unsigned long long ring_size;
+};
+
+/*
+ * Open, load and attach the programs in one flavour. NULL on failure, with
+ * *err and *step set (the caller reports, or retries in the other flavour).
+ */
+static struct clone_events_bpf *load_flavour(const struct load_opts *o, bool trampolines,
+					     int *err, char *step, size_t len)
+{
+	struct clone_events_bpf *skel = clone_events_bpf__open();
+
+	if (!skel) {
+		*err = -errno;
+		snprintf(step, len, "opening the BPF object");
+		return NULL;
+	}
+	skel->rodata->cfg_fields = o->fields;
+	skel->rodata->cfg_cgroup_filter = o->cgfd >= 0;
+	skel->rodata->cfg_wakeup_bytes = o->ring_size / 8;
+	*err = bpf_map__set_max_entries(skel->maps.events, o->ring_size);
+	if (*err) {
+		snprintf(step, len, "sizing the ring buffer");
+		goto fail;
+	}
+	/* Attached by hand, and only while the module is loaded. */
+	bpf_program__set_autoattach(skel->progs.handle_decision, false);
+	choose_programs(skel, trampolines);
+	*err = clone_events_bpf__load(skel);
+	if (*err) {
+		snprintf(step, len, "loading the %s programs", trampolines ? "fentry/fexit" : "BPF");
+		goto fail;
+	}
+	if (o->cgfd >= 0) {
+		__u32 key = 0, val = o->cgfd;
+
+		*err = bpf_map__update_elem(skel->maps.cgroup_filter, &key, sizeof(key), &val,
+					    sizeof(val), BPF_ANY);
+		if (*err) {
+			snprintf(step, len, "setting the cgroup filter");
+			goto fail;
+		}
+	}
+	*err = attach_all(skel, trampolines, step, len);
+	if (*err)
+		goto fail;
+	p_info("probes: %s", trampolines ? "fentry/fexit" : "kprobes");
+	return skel;
+fail:
+	clone_events_bpf__destroy(skel);
+	return NULL;
+}
+
+/* ---- --synthetic: the collector's own ceiling ------------------------------- */
+
+/* A path record as the BPF walk writes it: components leaf first. */
+static void synth_path(struct cg_event_path *p, const char *const *leaf_first, int n)
+{
+	int i;
+
+	memset(p, 0, sizeof(*p));
+	for (i = 0; i < n; i++) {
+		size_t l = strlen(leaf_first[i]) + 1;
+
+		memcpy(p->buf + p->len, leaf_first[i], l);
+		p->len += l;
+	}
+	p->depth = n;
+}
+
+static void synth_ctx(struct cg_event_task *t, __u32 tid, __u32 fields)
+{
+	static const char *const cgroup[] = {
+		"ab12cd34ef56ab12cd34ef56ab12cd34ef56ab12cd34ef56ab12cd34ef56ab12",
+		"kubepods-besteffort", "kubepods.slice"
+	};
+	static const char *const cwd[] = { "build", "src", "home" };
+
+	memset(t, 0, sizeof(*t));
+	t->tid = tid;
+	t->tgid = tid - 3;
+	t->start_time_ns = 1000000000ULL + tid;
+	t->group_start_time_ns = 1000000000ULL;
+	t->cgroup_id = 4242;
+	t->creds = (struct cg_event_creds){ 1000, 1000, 1000, 1000, 1000, 1000 };
+	t->fields = fields;
+	strcpy(t->comm, "synthetic-work");
+	synth_path(&t->cgroup, cgroup, 3);
+	synth_path(&t->cwd, cwd, 3);
+}
+
+/*
+ * Feed 'n' made-up records through handle_record(), the path every real
+ * record takes after the ring buffer, and time it: decode, format, write.
+ * What this leaves out is libbpf's ring-buffer walk (a few loads and one
+ * store per record).
+ */
+static int run_synthetic(struct reader *r, unsigned long long n, __u32 fields)
+{
+	union {
+		struct cg_event_clone clone;
+		struct cg_event_decision decision;
+		struct cg_event_unshare unshare;
+		struct cg_event_setns setns;
+	} rec[10];
+	long long t0, t1;
+	unsigned long long i;
+	double secs;
+	int k;
+
+	memset(rec, 0, sizeof(rec));
+	for (k = 0; k < 10; k++) {
+		struct cg_event_hdr *h = &rec[k].clone.hdr;
+
+		synth_ctx(&rec[k].clone.ctx, 100 + k, fields);
+		h->cpu = k & 1;
+		if (k < 7) {
+			h->type = CG_EVENT_CLONE;
+			h->size = sizeof(rec[k].clone);
+			rec[k].clone.created_tid = 200 + k;
+			rec[k].clone.created_tgid = k < 4 ? 200 + k : 100 + k;
+			rec[k].clone.created_start_time_ns = 2000000000ULL + k;
+			rec[k].clone.flags = k < 4 ? 0x1200000 : 0x3d0f00;
+		} else if (k == 7) {
+			h->type = CG_EVENT_DECISION;
+			h->size = sizeof(rec[k].decision);
+			rec[k].decision.entry_point = CG_ENTRY_CLONE3;
+			rec[k].decision.rule = CG_RULE_C3;
+			rec[k].decision.mode = CG_MODE_ENFORCE;
+			rec[k].decision.err = ENOTSUP;
+			rec[k].decision.flags = 0x3d0f00;
+			rec[k].decision.scope_cgroup_id = 4242;
+		} else if (k == 8) {
+			h->type = CG_EVENT_UNSHARE;
+			h->size = sizeof(rec[k].unshare);
+			rec[k].unshare.entry_point = CG_ENTRY_UNSHARE;
+			rec[k].unshare.flags = 0x10000000;
+			rec[k].unshare.result = -EPERM;
+		} else {
+			h->type = CG_EVENT_SETNS;
+			h->size = sizeof(rec[k].setns);
+			rec[k].setns.entry_point = CG_ENTRY_SETNS;
+			rec[k].setns.fd = 3;
+			rec[k].setns.nstype = 0x4000000;
+			rec[k].setns.ns_type = 0x4000000;
+		}
+	}
+	r->realtime_off = realtime_offset();
+	t0 = clock_ns(CLOCK_MONOTONIC);
+	for (i = 0; i < n && !stop; i++) {
+		k = i % 10;
+		rec[k].clone.hdr.time_ns = 3000000000ULL + i;
+		rec[k].clone.ctx.tid = 100 + (__u32)(i % 30000);
+		if (handle_record(r, &rec[k], rec[k].clone.hdr.size) || r->failed)
+			return EXIT_FAIL;
+		/* As the poll loop does: flush after a batch. */
+		if (i % 256 == 255 && !flush_out(r))
+			return EXIT_FAIL;
+	}
+	if (!flush_out(r))
+		return EXIT_FAIL;
+	t1 = clock_ns(CLOCK_MONOTONIC);
+	print_summary(r);
+	secs = (t1 - t0) / 1e9;
+	if (json_output) {
+		jw_set_output(stderr, true);
+		jw_begin_object(NULL);
+		jw_string("type", "synthetic");
+		jw_u64("events", i);
+		jw_u64("ns", t1 - t0);
+		jw_u64("events_per_s", secs > 0 ? (unsigned long long)(i / secs) : 0);
+		jw_end_object();
+		jw_end_line();
+		jw_set_output(r->out, false);
+	} else {
+		fprintf(stderr, "clonegate: synthetic: %llu events in %.3f s, %.0f events/s\n", i,
+			secs, secs > 0 ? i / secs : 0);
+	}
+	return i == n ? EXIT_OK : EXIT_FAIL;
 }
 
 int do_events(int argc, char **argv)
@@ -764,19 +1046,24 @@ int do_events(int argc, char **argv)
 		{ "duration",		required_argument,	NULL, 'd' },
 		{ "cgroup",		required_argument,	NULL, 'C' },
 		{ "ring-size",		required_argument,	NULL, 'r' },
+		{ "probes",		required_argument,	NULL, 'p' },
+		{ "synthetic",		required_argument,	NULL, 'S' },
 		{ "help",		no_argument,		NULL, 'h' },
 		{ 0 }
 	};
 	const char *where = "clonegate events", *output = NULL, *endpoint = NULL;
+	bool want_fentry = true, want_kprobe = true;
 	const char *cgroup_arg = NULL;
 	struct clone_events_bpf *skel = NULL;
 	struct ring_buffer *rb = NULL;
 	struct reader *r = NULL;
-	unsigned long long duration = 0, ring_size = DEFAULT_RING_SIZE, count = 0;
+	unsigned long long duration = 0, ring_size = DEFAULT_RING_SIZE, count = 0, synthetic = 0;
 	long long deadline = 0, now, next_resync, next_drops = 0;
 	__u32 fields = DEFAULT_FIELDS;
 	char *cgroup_shown = NULL;
 	int opt, err, cgfd = -1, ret = EXIT_FAIL;
+	struct load_opts lo;
+	char step[128];
 	bool decisions;
 	struct sigaction sa;
 
@@ -816,6 +1103,18 @@ int do_events(int argc, char **argv)
 				return usage_err(where, "--ring-size needs a power of two from 4096 to 1 GiB, not '%s'",
 						 optarg);
 			break;
+		case 'p':
+			want_fentry = !strcmp(optarg, "auto") || !strcmp(optarg, "fentry");
+			want_kprobe = !strcmp(optarg, "auto") || !strcmp(optarg, "kprobe");
+			if (!want_fentry && !want_kprobe)
+				return usage_err(where, "--probes takes auto, fentry or kprobe, not '%s'",
+						 optarg);
+			break;
+		case 'S':
+			if (!parse_u64(optarg, &synthetic) || !synthetic)
+				return usage_err(where, "--synthetic needs a number above 0, not '%s'",
+						 optarg);
+			break;
 		case 'h':
 			return events_help();
 		default:
@@ -824,12 +1123,14 @@ int do_events(int argc, char **argv)
 	}
 	if (optind < argc)
 		return usage_err(where, "unexpected argument '%s'", argv[optind]);
+	if (synthetic && (count || duration || cgroup_arg))
+		return usage_err(where, "--synthetic takes no --count, --duration or --cgroup");
 	if (output && !*output)
 		return usage_err(where, "--output needs a file name");
 	if (endpoint && !*endpoint)
 		return usage_err(where, "--gvisor-endpoint needs a socket path");
 
-	if (access(KERNEL_BTF, R_OK) != 0) {
+	if (!synthetic && access(KERNEL_BTF, R_OK) != 0) {
 		p_err("this kernel has no BTF (%s): clonegate events needs CONFIG_DEBUG_INFO_BTF=y",
 		      KERNEL_BTF);
 		return EXIT_FAIL;
@@ -870,42 +1171,26 @@ int do_events(int argc, char **argv)
 		if (!r->gvisor)
 			goto cleanup;
 	}
+	if (synthetic) {
+		ret = run_synthetic(r, synthetic, fields);
+		goto cleanup;
+	}
 	if (cgroup_arg) {
 		cgfd = cgroup_open(cgroup_arg, &cgroup_shown);
 		if (cgfd < 0)
 			goto cleanup;
 	}
 
-	skel = clone_events_bpf__open();
+	/* Trampolines where the kernel takes them, else (unless told) kprobes. */
+	lo = (struct load_opts){ .fields = fields, .cgfd = cgfd, .ring_size = ring_size };
+	skel = want_fentry ? load_flavour(&lo, true, &err, step, sizeof(step)) : NULL;
+	if (!skel && want_fentry && want_kprobe)
+		p_info("%s: %s; using kprobes", step, strerror(-err));
+	if (!skel && want_kprobe)
+		skel = load_flavour(&lo, false, &err, step, sizeof(step));
 	if (!skel) {
-		report_bpf_error("opening the BPF object", errno);
+		report_bpf_error(step, err);
 		goto cleanup;
-	}
-	skel->rodata->cfg_fields = fields;
-	skel->rodata->cfg_cgroup_filter = cgfd >= 0;
-	skel->rodata->cfg_wakeup_bytes = ring_size / 8;
-	err = bpf_map__set_max_entries(skel->maps.events, ring_size);
-	if (err) {
-		report_bpf_error("sizing the ring buffer", err);
-		goto cleanup;
-	}
-	/* Attached by hand, and only while the module is loaded. */
-	bpf_program__set_autoattach(skel->progs.handle_decision, false);
-
-	err = clone_events_bpf__load(skel);
-	if (err) {
-		report_bpf_error("loading the BPF programs", err);
-		goto cleanup;
-	}
-	if (cgfd >= 0) {
-		__u32 key = 0, val = cgfd;
-
-		err = bpf_map__update_elem(skel->maps.cgroup_filter, &key, sizeof(key), &val,
-					   sizeof(val), BPF_ANY);
-		if (err) {
-			report_bpf_error("setting the cgroup filter", err);
-			goto cleanup;
-		}
 	}
 	r->realtime_off = realtime_offset();
 	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), handle_record, r, NULL);
@@ -913,8 +1198,6 @@ int do_events(int argc, char **argv)
 		report_bpf_error("opening the ring buffer", errno);
 		goto cleanup;
 	}
-	if (attach_all(skel))
-		goto cleanup;
 	decisions = attach_decisions(skel, false);
 	if (!decisions && !module_loaded())
 		fprintf(stderr, "clonegate: the clonegate module is not loaded: no decision events until it is\n");
@@ -995,11 +1278,11 @@ cleanup:
 	free(cgroup_shown);
 	if (r) {
 		gvisor_sink_close(r->gvisor);
+		jw_set_output(NULL, true);	/* hands buffered text to r->out first */
 		if (r->out && r->out != stdout && fclose(r->out) && ret == EXIT_OK) {
 			p_err("writing events to %s: %s", r->out_name, strerror(errno));
 			ret = EXIT_FAIL;
 		}
-		jw_set_output(NULL, true);
 		free(r);
 	}
 	return ret;

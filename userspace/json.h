@@ -12,9 +12,13 @@
 
 /*
  * Where the writer goes: f (NULL: stdout). flush_each_line false leaves
- * flushing to the caller (batched output; the caller checks ferror()).
+ * flushing to the caller (batched output): jw_flush(), then fflush(f) and
+ * ferror(f). The writer buffers text of its own; switching the output
+ * hands it to the old one first.
  */
 void jw_set_output(FILE *f, bool flush_each_line);
+/* Hand the buffered text to the FILE (no fflush). */
+void jw_flush(void);
 
 void jw_begin_object(const char *key);
 void jw_end_object(void);

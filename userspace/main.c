@@ -35,6 +35,21 @@ void p_err(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/* A diagnostic for --verbose only. */
+void p_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!verbose)
+		return;
+	fflush(stdout);
+	fputs("clonegate: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
 int usage_err(const char *where, const char *fmt, ...)
 {
 	va_list ap;

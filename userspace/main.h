@@ -25,6 +25,7 @@ extern bool verbose;		/* --verbose: libbpf and extra diagnostics */
 
 /* "clonegate: <message>\n" on stderr. */
 void p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void p_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* One object or verb: argv[0] is its own name. Returns an EXIT_* code. */
 struct cmd {

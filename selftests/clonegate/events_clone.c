@@ -385,6 +385,18 @@ FIXTURE(events) {
 	bool started;
 };
 
+/*
+ * Every case under both probe flavours (clone_events.bpf.c): BPF trampolines
+ * and the kprobe fallback. --probes without "auto" fails rather than falls
+ * back, so each variant really runs its flavour.
+ */
+FIXTURE_VARIANT(events) {
+	const char *probes;
+};
+
+FIXTURE_VARIANT_ADD(events, fentry) { .probes = "fentry" };
+FIXTURE_VARIANT_ADD(events, kprobe) { .probes = "kprobe" };
+
 FIXTURE_SETUP(events)
 {
 	nlines = 0;
@@ -408,10 +420,11 @@ FIXTURE_TEARDOWN(events)
 }
 
 static bool start_collector(struct __test_metadata *_metadata, FIXTURE_DATA(events) *self,
+			    const FIXTURE_VARIANT(events) *variant,
 			    const char *extra, const char *extra_val)
 {
 	const char *args[] = { "--json", "--fields", "all", "--cgroup", self->cg.path,
-			       extra, extra_val, NULL };
+			       "--probes", variant->probes, extra, extra_val, NULL };
 
 	if (ev_start(&self->col, true, args))
 		return false;
@@ -436,7 +449,7 @@ static long long summary(const struct ev_collector *c, const char *key, const ch
 
 TEST_F(events, workload_matches_ground_truth)
 {
-	ASSERT_TRUE(start_collector(_metadata, self, NULL, NULL));
+	ASSERT_TRUE(start_collector(_metadata, self, variant, NULL, NULL));
 	ASSERT_EQ(0, ev_worker_start(&self->w, &self->cg, self->dir, self->g, workload_all));
 	ASSERT_TRUE(ev_worker_cmd(&self->w, 'w'));
 	ASSERT_EQ(0, self->g->failed_clones) TH_LOG("%s", self->g->why);
@@ -523,7 +536,7 @@ TEST_F(events, decisions_enforce_and_audit)
 	if (access(CLONEGATE_DEVICE, F_OK))
 		SKIP(return, "the clonegate module is not loaded");
 	ASSERT_EQ(0, policy(self->cg.path, "enforce"));
-	ASSERT_TRUE(start_collector(_metadata, self, NULL, NULL));
+	ASSERT_TRUE(start_collector(_metadata, self, variant, NULL, NULL));
 	ASSERT_EQ(0, ev_worker_start(&self->w, &self->cg, self->dir, self->g, wl_refused));
 
 	/* enforce: refused, so no clone event; the marker's setns is refused too (S1). */
@@ -582,7 +595,7 @@ TEST_F(events, container_id_from_cgroup_path)
 
 	snprintf(scope.path, sizeof(scope.path), "%.150s/docker-%s.scope", self->cg.path, id);
 	ASSERT_EQ(0, mkdir(scope.path, 0755));
-	ASSERT_TRUE(start_collector(_metadata, self, NULL, NULL));
+	ASSERT_TRUE(start_collector(_metadata, self, variant, NULL, NULL));
 
 	/* In the plain test cgroup: the path, as /proc/self/cgroup shows it. */
 	ASSERT_EQ(0, ev_worker_start(&self->w, &self->cg, self->dir, self->g, wl_one_fork));
@@ -633,7 +646,7 @@ TEST_F(events, stopped_collector_drops_are_counted)
 	int tries;
 
 	/* A tiny ring buffer: a handful of records fit. */
-	ASSERT_TRUE(start_collector(_metadata, self, "--ring-size", "8192"));
+	ASSERT_TRUE(start_collector(_metadata, self, variant, "--ring-size", "8192"));
 	ASSERT_EQ(0, ev_worker_start(&self->w, &self->cg, self->dir, self->g, wl_storm));
 	ASSERT_EQ(0, kill(self->col.pid, SIGSTOP));
 	ASSERT_TRUE(ev_worker_cmd(&self->w, 'w'));

@@ -1,32 +1,44 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# bench/run_guest.sh ROUNDS - the benchmark, inside one guest boot.
+# bench/run_guest.sh matrix ROUNDS | pipeline - the benchmark, inside one
+# guest boot (bench/run boots one of each per kernel).
 #
-# Each round visits every configuration (in a rotated order, so drift over
-# the boot does not favour one), and under each runs every workload once,
-# in a process placed in the bench cgroup:
+# matrix: under qemu -icount (1 vCPU; the guest clock counts instructions),
+# each round visits every configuration (in a rotated order, so nothing
+# that drifts over the boot favours one), and under each runs every
+# workload once, in a process placed in the bench cgroup:
 #   base           module not loaded
 #   off            module loaded, bench cgroup scoped in mode off
 #   enforce        gvisor-21d66119 enforcing on the bench cgroup
-#   enforce_json   + clonegate events --json to /dev/null
+#   enforce_json   + clonegate events --json to /dev/null (fentry flavour)
 #   enforce_gvisor + clonegate events to a reading gVisor-protocol socket
-# Writes /results/bench.tsv (round config workload ns_per_op) and
-# /results/extra.txt (collector RSS, pipeline rates and drops).
+#   enforce_json_kprobe  + clonegate events --json --probes kprobe
+# Then one profile pass: enforce_json with kernel.bpf_stats_enabled=1, and
+# per workload the run count and run time of every BPF program (their
+# in-path cost, instruction by instruction; stats are off in the rounds, as
+# they add two clock reads per program run).
+# Writes /results/bench.tsv (round config workload wall_ns cpu_ns
+# collector_cpu_ns, all per operation) and /results/bpf.tsv (workload
+# program runs ns).
+#
+# pipeline: 2 vCPUs, real time: threads and forks from both vCPUs at once
+# with the collector running; events delivered and lost, its peak RSS.
+# Writes /results/extra.txt.
 set -u
-ROUNDS=${1:-5}
+MODE=${1:-matrix}
+ROUNDS=${2:-5}
 B=/clonegate/copy/bench
 CG=/clonegate/bin/clonegate
 KO=/clonegate/clonegate.ko
 CGDIR=/sys/fs/cgroup/bench
 OUT=/results/bench.tsv
+BPF=/results/bpf.tsv
 EXTRA=/results/extra.txt
-CONFIGS="base off enforce enforce_json enforce_gvisor"
+CONFIGS="base off enforce enforce_json enforce_gvisor enforce_json_kprobe"
 WORKLOADS="fork:200 vfork_exec:100 pthread:500 clone3_thread:500 unshare0:5000 setns_uts:2000 getpid:20000"
 
 mkdir -p "$CGDIR" /results
-: >"$OUT"
-: >"$EXTRA"
 collector=
 sink=
 
@@ -35,8 +47,9 @@ wait_for() {
 	i=0
 	while ! grep -q "$2" "$1" 2>/dev/null; do
 		i=$((i + 1))
-		[ $i -gt 300 ] && { echo "bench: timed out waiting for '$2' in $1" >&2; cat "$1" >&2; exit 1; }
-		sleep 0.1
+		[ $i -gt 600 ] && { echo "bench: timed out waiting for '$2' in $1" >&2; cat "$1" >&2; exit 1; }
+		kill -0 "$collector" 2>/dev/null || { echo "bench: the collector died" >&2; cat "$1" >&2; exit 1; }
+		sleep 0.05
 	done
 }
 
@@ -53,6 +66,12 @@ stop_collector() {
 	fi
 }
 
+start_collector() {
+	$CG events "$@" 2>/tmp/ev.err &
+	collector=$!
+	wait_for /tmp/ev.err ready
+}
+
 configure() {
 	stop_collector
 	case $1 in
@@ -66,18 +85,17 @@ configure() {
 	*) $CG policy apply --cgroup "$CGDIR" --mode enforce --profile gvisor-21d66119 || exit 1 ;;
 	esac
 	case $1 in
-	enforce_json)
-		$CG events --json --output /dev/null 2>/tmp/ev.err &
-		collector=$!
-		wait_for /tmp/ev.err ready ;;
+	enforce_json) start_collector --json --output /dev/null --probes fentry ;;
+	enforce_json_kprobe) start_collector --json --output /dev/null --probes kprobe ;;
 	enforce_gvisor)
 		rm -f /tmp/gv.sock
 		$B gvisor-sink /tmp/gv.sock &
 		sink=$!
-		while [ ! -S /tmp/gv.sock ]; do sleep 0.05; done
-		$CG events --gvisor-endpoint /tmp/gv.sock 2>/tmp/ev.err &
-		collector=$!
-		wait_for /tmp/ev.err ready ;;
+		while [ ! -S /tmp/gv.sock ]; do
+			kill -0 $sink 2>/dev/null || { echo "bench: the gVisor sink died" >&2; exit 1; }
+			sleep 0.05
+		done
+		start_collector --gvisor-endpoint /tmp/gv.sock --probes fentry ;;
 	esac
 }
 
@@ -86,42 +104,101 @@ in_cgroup() {
 	sh -c 'echo $$ >'"$CGDIR"'/cgroup.procs && exec "$@"' sh "$@"
 }
 
-r=1
-while [ $r -le "$ROUNDS" ]; do
-	# rotate the configuration order each round
-	set -- $CONFIGS
-	k=1
-	while [ $k -lt $r ]; do c=$1; shift; set -- "$@" "$c"; k=$((k + 1)); done
-	for c in "$@"; do
-		configure "$c"
-		for wl in $WORKLOADS; do
-			w=${wl%%:*} n=${wl##*:}
-			res=$(in_cgroup $B "$w" "$n") || { echo "bench: $w failed under $c" >&2; exit 1; }
-			echo "$r $c $res" >>"$OUT"
-		done
-	done
-	echo "# round $r done" >&2
-	r=$((r + 1))
-done
+# CPU time (ns) the collector has used so far: schedstat's first field.
+collector_ns() {
+	if [ -n "$collector" ]; then
+		read -r ns _ </proc/"$collector"/schedstat
+		echo "$ns"
+	else
+		echo 0
+	fi
+}
 
-# The event pipeline at the highest clone rate both CPUs produce.
-configure enforce_json
-in_cgroup $B pthread 20000 >/tmp/p1.out &
-p1=$!
-in_cgroup $B fork 2000 >/tmp/p2.out &
-p2=$!
-wait $p1 $p2
-rss=$(sed -n 's/^VmHWM:[[:space:]]*//p' /proc/$collector/status)
-kill -INT "$collector"
-wait "$collector"
-collector=
-# Both ran at once: the wall time is the longer of n * ns_per_op.
-awk -v a="$(cat /tmp/p1.out)" -v b="$(cat /tmp/p2.out)" 'BEGIN {
-	split(a, x, " "); split(b, y, " ");
-	w1 = 20000 * x[2]; w2 = 2000 * y[2]; w = (w1 > w2 ? w1 : w2);
-	printf "pipeline_created 22000\npipeline_wall_ns %.0f\npipeline_rate_per_s %.0f\n", w, 22000 / (w / 1e9) }' >>"$EXTRA"
-echo "collector_peak_rss $rss" >>"$EXTRA"
-grep -h '"type":"summary"' /tmp/ev.err >>"$EXTRA" || tail -3 /tmp/ev.err >>"$EXTRA"
+# One workload: its own figures, then the collector's CPU time for the
+# events it made. The pauses before and after are longer than the
+# collector's 100 ms poll, so it starts idle and has taken everything when
+# it is read again; under icount an idle guest skips the time.
+measure() { # WORKLOAD N
+	sleep 0.3
+	c0=$(collector_ns)
+	res=$(in_cgroup $B "$1" "$2") || { echo "bench: $1 failed" >&2; exit 1; }
+	sleep 0.3
+	c1=$(collector_ns)
+	echo "$res $(awk -v a="$c0" -v b="$c1" -v n="$2" 'BEGIN {printf "%.1f", (b - a) / n}')"
+}
+
+matrix() {
+	: >"$OUT"
+	: >"$BPF"
+	r=1
+	while [ $r -le "$ROUNDS" ]; do
+		set -- $CONFIGS
+		k=1
+		while [ $k -lt $r ]; do c=$1; shift; set -- "$@" "$c"; k=$((k + 1)); done
+		for c in "$@"; do
+			configure "$c"
+			# Let the switch's background work (text patching, RCU
+			# callbacks, JIT frees) finish: it is not the workload's.
+			# Under icount an idle guest skips this time.
+			sleep 1
+			for wl in $WORKLOADS; do
+				w=${wl%%:*} n=${wl##*:}
+				res=$(measure "$w" "$n") || { echo "bench: $w failed under $c" >&2; exit 1; }
+				echo "$r $c $res" >>"$OUT"
+			done
+		done
+		echo "# round $r done" >&2
+		r=$((r + 1))
+	done
+
+	# The profile pass: BPF run time per program and workload.
+	configure enforce_json
+	sysctl -qw kernel.bpf_stats_enabled=1 || exit 1
+	for wl in $WORKLOADS; do
+		w=${wl%%:*} n=${wl##*:}
+		$B bpf-stats >/tmp/s0
+		in_cgroup $B "$w" "$n" >/dev/null || exit 1
+		$B bpf-stats >/tmp/s1
+		# per program: runs and ns during this workload
+		awk -v w="$w" 'NR == FNR { r[$1] = $2; t[$1] = $3; next }
+			($2 - r[$1]) > 0 { printf "%s %s %d %d\n", w, $1, $2 - r[$1], $3 - t[$1] }' \
+			/tmp/s0 /tmp/s1 >>"$BPF"
+		echo "$w $n" >>/results/bpf_ops.tsv
+	done
+	sysctl -qw kernel.bpf_stats_enabled=0
+	stop_collector
+}
+
+pipeline() {
+	: >"$EXTRA"
+	configure enforce_json
+	in_cgroup $B pthread 20000 >/tmp/p1.out &
+	p1=$!
+	in_cgroup $B fork 2000 >/tmp/p2.out &
+	p2=$!
+	wait $p1 $p2
+	# Peak (VmHWM: includes libbpf's parse of the kernel BTF at load, freed
+	# after) and steady (VmRSS: now, after the load) resident size.
+	rss=$(sed -n 's/^VmHWM:[[:space:]]*//p' /proc/$collector/status)
+	steady=$(sed -n 's/^VmRSS:[[:space:]]*//p' /proc/$collector/status)
+	kill -INT "$collector"
+	wait "$collector"
+	collector=
+	# Both ran at once: the wall time is the longer of n * ns_per_op.
+	awk -v a="$(cat /tmp/p1.out)" -v b="$(cat /tmp/p2.out)" 'BEGIN {
+		split(a, x, " "); split(b, y, " ");
+		w1 = 20000 * x[2]; w2 = 2000 * y[2]; w = (w1 > w2 ? w1 : w2);
+		printf "pipeline_created 22000\npipeline_wall_ns %.0f\npipeline_rate_per_s %.0f\n", w, 22000 / (w / 1e9) }' >>"$EXTRA"
+	echo "collector_peak_rss $rss" >>"$EXTRA"
+	echo "collector_steady_rss $steady" >>"$EXTRA"
+	grep -h '"type":"summary"' /tmp/ev.err >>"$EXTRA" || tail -3 /tmp/ev.err >>"$EXTRA"
+}
+
+case $MODE in
+matrix) matrix ;;
+pipeline) pipeline ;;
+*) echo "usage: run_guest.sh matrix ROUNDS | pipeline" >&2; exit 2 ;;
+esac
 stop_collector
 grep -q '^clonegate ' /proc/modules && rmmod clonegate
 rmdir "$CGDIR"

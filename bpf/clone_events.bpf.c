@@ -17,12 +17,13 @@
  *                               also tell the ABI apart.
  *
  * Flavours; userspace loads and attaches one:
- *   trampoline  fexit/copy_process puts the flags in the child's task
- *               storage, where the fork handler takes them: one program, and
- *               nothing left behind by a failed clone or an io_uring worker
- *               (no sched_process_fork). fexit/__*_sys_unshare sees
- *               arguments and result at once. About a fifth of the
- *               instructions of the kprobe pairs (bench/results.md).
+ *   trampoline  fentry/copy_process puts the flags in the calling task's
+ *               storage, where the fork handler finds them: one program, no
+ *               return probe, and nothing to clean up (a failed clone's
+ *               flags are overwritten by the next clone before its fork
+ *               event; the storage goes with the task). The storage is
+ *               allocated at a task's first clone only. fexit/__*_sys_unshare
+ *               sees arguments and result at once.
  *   kprobe      for kernels that refuse trampolines (no
  *               DYNAMIC_FTRACE_WITH_DIRECT_CALLS, lockdown, an LSM policy):
  *               k(ret)probe/kernel_clone stash the flags in a hash map by
@@ -91,13 +92,13 @@ struct {
 	__type(value, __u64);
 } clone_flags SEC(".maps");
 
-/* Trampoline flavour: a new task's clone flags, until its fork event. */
+/* Trampoline flavour: the flags of the task's clone in progress. */
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, int);
 	__type(value, __u64);
-} child_flags SEC(".maps");
+} task_clone_flags SEC(".maps");
 
 /* unshare/setns arguments between entry and return, by tid. */
 struct pending {
@@ -181,7 +182,7 @@ static __always_inline void count_drop(__u32 type)
 
 static __always_inline bool is_kthread(struct task_struct *task)
 {
-	return BPF_CORE_READ(task, flags) & PF_KTHREAD;
+	return task->flags & PF_KTHREAD;
 }
 
 /* Is current a task we report on? (Not a kernel thread; inside --cgroup.) */
@@ -218,8 +219,11 @@ static __always_inline void path_done(struct cg_event_path *p, const char *buf, 
 	p->len = off;
 	p->depth = depth;
 	p->flags = flags;
+	/* Only what the walk wrote: readers never look past len. */
+	if (off > CG_PATH_LEN)
+		off = CG_PATH_LEN;
 	if (off)
-		bpf_probe_read_kernel(p->buf, CG_PATH_LEN, buf);
+		bpf_probe_read_kernel(p->buf, off, buf);
 }
 
 /*
@@ -259,7 +263,7 @@ static __always_inline void fill_cgroup_path(struct cg_event_path *p, struct tas
 					     char *buf)
 {
 	struct cgroup_walk w = {
-		.kn = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn),
+		.kn = task->cgroups->dfl_cgrp->kn,
 		.flags = CG_PATH_TRUNCATED,
 	};
 
@@ -325,7 +329,7 @@ static long cwd_step(__u32 i, void *ctx)
 static __always_inline void fill_cwd(struct cg_event_path *p, struct task_struct *task,
 				     char *buf)
 {
-	struct fs_struct *fs = BPF_CORE_READ(task, fs);
+	struct fs_struct *fs = task->fs;
 	struct cwd_walk w = { .flags = CG_PATH_TRUNCATED };
 	struct path pwd, root;
 
@@ -333,8 +337,8 @@ static __always_inline void fill_cwd(struct cg_event_path *p, struct task_struct
 		path_done(p, buf, 0, 0, CG_PATH_UNREACHABLE);
 		return;
 	}
-	BPF_CORE_READ_INTO(&pwd, fs, pwd);
-	BPF_CORE_READ_INTO(&root, fs, root);
+	pwd = fs->pwd;
+	root = fs->root;
 	w.dentry = pwd.dentry;
 	w.vfsmnt = pwd.mnt;
 	w.mnt = (void *)pwd.mnt - bpf_core_field_offset(struct mount, mnt);
@@ -352,18 +356,24 @@ static __always_inline void fill_hdr(struct cg_event_hdr *h, __u16 type, __u16 s
 	h->time_ns = bpf_ktime_get_ns();
 }
 
-/* Context data of 'task' (always current here). */
+/*
+ * Context data of 'task' (always current here). 'task' is a BTF pointer, so
+ * its fields are plain loads (CO-RE relocated, faults caught by the JIT's
+ * exception table), not one bpf_probe_read_kernel() call each: that halved
+ * this function's cost. Only the path walks, whose pointers pass through
+ * bpf_loop()'s context as plain numbers, still read through the helper.
+ */
 static __always_inline void fill_task(struct cg_event_task *t, struct task_struct *task)
 {
-	const struct cred *cred = BPF_CORE_READ(task, real_cred);
+	const struct cred *cred = task->real_cred;
 	__u32 fields = cfg_fields;
 	struct scratch *s = NULL;
 	__u32 zero = 0;
 
-	t->tid = BPF_CORE_READ(task, pid);
-	t->tgid = BPF_CORE_READ(task, tgid);
-	t->start_time_ns = BPF_CORE_READ(task, start_time);
-	t->group_start_time_ns = BPF_CORE_READ(task, group_leader, start_time);
+	t->tid = task->pid;
+	t->tgid = task->tgid;
+	t->start_time_ns = task->start_time;
+	t->group_start_time_ns = task->group_leader->start_time;
 	t->cgroup_id = bpf_get_current_cgroup_id();
 	t->fields = fields;
 	t->pad = 0;
@@ -372,12 +382,12 @@ static __always_inline void fill_task(struct cg_event_task *t, struct task_struc
 	__builtin_memset(&t->cgroup, 0, offsetof(struct cg_event_path, buf));
 	__builtin_memset(&t->cwd, 0, offsetof(struct cg_event_path, buf));
 	if (fields & CG_FIELD_BIT(CG_FIELD_CREDENTIALS)) {
-		t->creds.uid = BPF_CORE_READ(cred, uid.val);
-		t->creds.euid = BPF_CORE_READ(cred, euid.val);
-		t->creds.suid = BPF_CORE_READ(cred, suid.val);
-		t->creds.gid = BPF_CORE_READ(cred, gid.val);
-		t->creds.egid = BPF_CORE_READ(cred, egid.val);
-		t->creds.sgid = BPF_CORE_READ(cred, sgid.val);
+		t->creds.uid = cred->uid.val;
+		t->creds.euid = cred->euid.val;
+		t->creds.suid = cred->suid.val;
+		t->creds.gid = cred->gid.val;
+		t->creds.egid = cred->egid.val;
+		t->creds.sgid = cred->sgid.val;
 	}
 	/* comm is NUL-padded by the kernel: copy all of it, no stale bytes. */
 	BPF_CORE_READ_INTO(&t->comm, task, comm);
@@ -437,20 +447,19 @@ static __always_inline void clear_clone_flags(void)
 }
 
 /*
- * copy_process() made 'child' (or failed). The module hooks kernel_clone(),
- * not this, and refusals never get here.
+ * copy_process() is about to run for this task's clone. The module hooks
+ * kernel_clone(), not this, and refusals never get here.
  */
-SEC("fexit/copy_process")
-int BPF_PROG(copy_process_fexit, struct pid *pid, int trace, int node,
-	     struct kernel_clone_args *args, struct task_struct *child)
+SEC("fentry/copy_process")
+int BPF_PROG(copy_process_fentry, struct pid *pid, int trace, int node,
+	     struct kernel_clone_args *args)
 {
+	struct task_struct *task = bpf_get_current_task_btf();
 	__u64 *flags;
 
-	if ((unsigned long)child >= (unsigned long)-4095 || !child)
-		return 0;	/* ERR_PTR: nothing was created */
-	if (!wanted(bpf_get_current_task_btf()))
+	if (!wanted(task))
 		return 0;
-	flags = bpf_task_storage_get(&child_flags, child, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	flags = bpf_task_storage_get(&task_clone_flags, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (flags)
 		*flags = args->flags;
 	return 0;
@@ -489,21 +498,19 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 		return 0;
 	fill_hdr(&e->hdr, CG_EVENT_CLONE, sizeof(*e));
 	fill_task(&e->ctx, parent);
-	e->created_tid = BPF_CORE_READ(child, pid);
-	e->created_tgid = BPF_CORE_READ(child, tgid);
-	e->created_start_time_ns = BPF_CORE_READ(child, start_time);
+	e->created_tid = child->pid;
+	e->created_tgid = child->tgid;
+	e->created_start_time_ns = child->start_time;
 	e->pad = 0;
 	if (cfg_trampolines)
-		flags = bpf_task_storage_get(&child_flags, child, 0, 0);
+		flags = bpf_task_storage_get(&task_clone_flags, parent, 0, 0);
 	else
 		flags = bpf_map_lookup_elem(&clone_flags, &tid);
 	if (flags) {
 		e->flags = *flags;
 		e->status = 0;
-		/* One kernel_clone() makes one task: done with it. */
-		if (cfg_trampolines)
-			bpf_task_storage_delete(&child_flags, child);
-		else
+		/* One kernel_clone() makes one task: done with the hash entry. */
+		if (!cfg_trampolines)
 			bpf_map_delete_elem(&clone_flags, &tid);
 	} else {
 		e->flags = 0;

@@ -20,6 +20,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -467,6 +468,12 @@ void ev_flag_names(__u64 flags, char *buf, size_t len)
 		snprintf(buf, len, "0");
 }
 
+static void print_text_header(FILE *f)
+{
+	fprintf(f, "%-15s %-8s %-16s %7s %7s  %s\n", "TIME", "EVENT", "COMM", "PID", "TID",
+		"DETAILS");
+}
+
 static void print_text(FILE *f, const struct ev *ev)
 {
 	const struct ev_ctx *c = &ev->ctx;
@@ -752,7 +759,7 @@ struct probe {
 #define PROBES(skel)								\
 	{									\
 		PROBE(handle_fork, PROBE_ALWAYS, false),			\
-		PROBE(copy_process_fexit, PROBE_TRAMPOLINE, false),		\
+		PROBE(copy_process_fentry, PROBE_TRAMPOLINE, false),		\
 		PROBE(x64_unshare_fexit, PROBE_TRAMPOLINE, false),		\
 		PROBE(ia32_unshare_fexit, PROBE_TRAMPOLINE, true),		\
 		PROBE(kernel_clone_entry, PROBE_KPROBE, false),			\
@@ -945,6 +952,13 @@ static void synth_ctx(struct cg_event_task *t, __u32 tid, __u32 fields)
 	synth_path(&t->cwd, cwd, 3);
 }
 
+static long max_rss_kb(void)
+{
+	struct rusage ru;
+
+	return getrusage(RUSAGE_SELF, &ru) ? 0 : ru.ru_maxrss;
+}
+
 /*
  * Feed 'n' made-up records through handle_record(), the path every real
  * record takes after the ring buffer, and time it: decode, format, write.
@@ -1002,6 +1016,8 @@ static int run_synthetic(struct reader *r, unsigned long long n, __u32 fields)
 		}
 	}
 	r->realtime_off = realtime_offset();
+	if (r->out && !json_output)
+		print_text_header(r->out);
 	t0 = clock_ns(CLOCK_MONOTONIC);
 	for (i = 0; i < n && !stop; i++) {
 		k = i % 10;
@@ -1025,12 +1041,13 @@ static int run_synthetic(struct reader *r, unsigned long long n, __u32 fields)
 		jw_u64("events", i);
 		jw_u64("ns", t1 - t0);
 		jw_u64("events_per_s", secs > 0 ? (unsigned long long)(i / secs) : 0);
+		jw_u64("max_rss_kb", max_rss_kb());
 		jw_end_object();
 		jw_end_line();
 		jw_set_output(r->out, false);
 	} else {
-		fprintf(stderr, "clonegate: synthetic: %llu events in %.3f s, %.0f events/s\n", i,
-			secs, secs > 0 ? i / secs : 0);
+		fprintf(stderr, "clonegate: synthetic: %llu events in %.3f s, %.0f events/s, peak RSS %ld KiB\n",
+			i, secs, secs > 0 ? i / secs : 0, max_rss_kb());
 	}
 	return i == n ? EXIT_OK : EXIT_FAIL;
 }
@@ -1204,8 +1221,7 @@ int do_events(int argc, char **argv)
 	fprintf(stderr, "clonegate: ready\n");
 
 	if (r->out && !json_output) {
-		fprintf(r->out, "%-15s %-8s %-16s %7s %7s  %s\n", "TIME", "EVENT", "COMM", "PID",
-			"TID", "DETAILS");
+		print_text_header(r->out);
 		if (!flush_out(r))
 			goto cleanup;
 	}

@@ -37,39 +37,36 @@ void jw_set_output(FILE *f, bool flush_each_line)
 	flush_lines = flush_each_line;
 }
 
-static void put_raw(const char *s, size_t n)
+static void __attribute__((noinline)) put_raw_slow(const char *s, size_t n)
 {
-	if (olen + n > sizeof(obuf)) {
-		jw_flush();
-		if (n > sizeof(obuf)) {
-			fwrite(s, 1, n, OUT);
-			return;
-		}
-	}
-	/* Mostly keys and numbers: a loop beats a call to memcpy. */
-	if (n <= 32) {
-		char *d = obuf + olen;
-		size_t i;
+	jw_flush();
+	if (n > sizeof(obuf))
+		fwrite(s, 1, n, OUT);
+	else
+		memcpy(obuf, s, olen = n);
+}
 
-		for (i = 0; i < n; i++)
-			d[i] = s[i];
-	} else {
-		memcpy(obuf + olen, s, n);
+static inline void put_raw(const char *s, size_t n)
+{
+	if (__builtin_expect(olen + n > sizeof(obuf), 0)) {
+		put_raw_slow(s, n);
+		return;
 	}
+	memcpy(obuf + olen, s, n);
 	olen += n;
 }
 
-static void put_char(char c)
+static inline void put_char(char c)
 {
-	if (olen == sizeof(obuf))
+	if (__builtin_expect(olen == sizeof(obuf), 0))
 		jw_flush();
 	obuf[olen++] = c;
 }
 
-static bool needs_escape(unsigned char c)
-{
-	return c < 0x20 || c >= 0x7f || c == '"' || c == '\\';
-}
+/* Bytes that need escaping in a JSON string: controls, '"', '\\', non-ASCII. */
+static const bool escape[256] = {
+	[0 ... 0x1f] = true, ['"'] = true, ['\\'] = true, [0x7f ... 0xff] = true,
+};
 
 static void put_escaped(const char *s, unsigned int maxlen)
 {
@@ -80,7 +77,7 @@ static void put_escaped(const char *s, unsigned int maxlen)
 	while (i < maxlen && s[i]) {
 		unsigned char c;
 
-		for (run = i; run < maxlen && s[run] && !needs_escape((unsigned char)s[run]); run++)
+		for (run = i; run < maxlen && s[run] && !escape[(unsigned char)s[run]]; run++)
 			;
 		if (run > i) {
 			put_raw(s + i, run - i);
@@ -105,40 +102,50 @@ static void put_escaped(const char *s, unsigned int maxlen)
 	put_char('"');
 }
 
-/* Keys are the program's own literals: plain ASCII, nothing to escape. */
-static void put_key(const char *key)
-{
-	put_char('"');
-	put_raw(key, strlen(key));
-	put_raw("\":", 2);
-}
-
+/* Two digits at a time, from the right. */
 static void put_u64(unsigned long long v)
 {
+	static const char pairs[] =
+		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+		"8081828384858687888990919293949596979899";
 	char buf[20];
 	int i = sizeof(buf);
 
-	do {
-		buf[--i] = '0' + v % 10;
-		v /= 10;
-	} while (v);
+	while (v >= 100) {
+		unsigned int d = v % 100;
+
+		v /= 100;
+		buf[--i] = pairs[2 * d + 1];
+		buf[--i] = pairs[2 * d];
+	}
+	if (v >= 10) {
+		buf[--i] = pairs[2 * v + 1];
+		buf[--i] = pairs[2 * v];
+	} else {
+		buf[--i] = '0' + v;
+	}
 	put_raw(buf + i, sizeof(buf) - i);
 }
 
-static void member(const char *key)
+/* The comma before a member, and its key: the program's own ASCII literal. */
+static void member(const char *key, size_t klen)
 {
 	if (depth > 0 && depth <= JW_MAX_DEPTH) {
 		if (has_members[depth - 1])
 			put_char(',');
 		has_members[depth - 1] = true;
 	}
-	if (key)
-		put_key(key);
+	if (key) {
+		put_char('"');
+		put_raw(key, klen);
+		put_raw("\":", 2);
+	}
 }
 
-static void open_container(const char *key, char c)
+static void open_container(const char *key, size_t klen, char c)
 {
-	member(key);
+	member(key, klen);
 	put_char(c);
 	if (depth < JW_MAX_DEPTH)
 		has_members[depth] = false;
@@ -152,34 +159,29 @@ static void close_container(char c)
 		depth--;
 }
 
-void jw_begin_object(const char *key) { open_container(key, '{'); }
+void jw_begin_object_k(const char *key, size_t klen) { open_container(key, klen, '{'); }
 void jw_end_object(void) { close_container('}'); }
-void jw_begin_array(const char *key) { open_container(key, '['); }
+void jw_begin_array_k(const char *key, size_t klen) { open_container(key, klen, '['); }
 void jw_end_array(void) { close_container(']'); }
 
-void jw_string_n(const char *key, const char *val, unsigned int maxlen)
+void jw_string_k(const char *key, size_t klen, const char *val, unsigned int maxlen)
 {
-	member(key);
+	member(key, klen);
 	if (val)
 		put_escaped(val, maxlen);
 	else
 		put_raw("null", 4);
 }
 
-void jw_string(const char *key, const char *val)
+void jw_u64_k(const char *key, size_t klen, unsigned long long val)
 {
-	jw_string_n(key, val, ~0U);
-}
-
-void jw_u64(const char *key, unsigned long long val)
-{
-	member(key);
+	member(key, klen);
 	put_u64(val);
 }
 
-void jw_i64(const char *key, long long val)
+void jw_i64_k(const char *key, size_t klen, long long val)
 {
-	member(key);
+	member(key, klen);
 	if (val < 0) {
 		put_char('-');
 		put_u64(-(unsigned long long)val);
@@ -188,18 +190,18 @@ void jw_i64(const char *key, long long val)
 	}
 }
 
-void jw_bool(const char *key, bool val)
+void jw_bool_k(const char *key, size_t klen, bool val)
 {
-	member(key);
+	member(key, klen);
 	if (val)
 		put_raw("true", 4);
 	else
 		put_raw("false", 5);
 }
 
-void jw_null(const char *key)
+void jw_null_k(const char *key, size_t klen)
 {
-	member(key);
+	member(key, klen);
 	put_raw("null", 4);
 }
 

@@ -5,7 +5,9 @@
  * scope list's generation does not move).
  */
 #include "cg_test.h"
+#include <pthread.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include "kselftest_harness.h"
 
 static uint64_t t_generation(void)
@@ -321,6 +323,238 @@ TEST_F(ctl, scope_limit_is_enospc)
 	for (i = 0; i < n; i++) {
 		t_remove(cg[i].fd, CG_SCOPE_CGROUP);
 		t_cgroup_destroy(&cg[i]);
+	}
+}
+
+/*
+ * Concurrent writers: CW_WRITERS threads each own CW_CGROUPS cgroups (half
+ * of them nested one level under the other half) and apply or remove
+ * scopes on them at random; writer 0 also toggles the global scope. Since
+ * no two writers touch the same scope, each knows exactly what every call
+ * must return and what its scopes must end as. Two readers LIST all the
+ * while and check that every snapshot is well formed. At the end: the
+ * list is exactly the union of the writers' states, and the generation
+ * moved by exactly the number of successful changes (none lost, none
+ * counted twice).
+ */
+#define CW_WRITERS	4
+#define CW_CGROUPS	6
+#define CW_OPS		250	/* each change waits for an RCU grace period */
+#define CW_READERS	2
+
+struct cw_scope {
+	char path[256];
+	int fd;
+	uint64_t id;
+	int level;
+	bool present;
+	uint32_t profile, mode;
+};
+
+struct cw_writer {
+	int index;
+	struct cw_scope cg[CW_CGROUPS];
+	struct cw_scope global;
+	uint64_t changes;
+	char error[400];
+};
+
+struct cw_reader {
+	const volatile bool *stop;
+	uint64_t snapshots;
+	char error[400];
+};
+
+static void *cw_write(void *arg)
+{
+	struct cw_writer *w = arg;
+	unsigned int seed = 0x5eed + w->index;
+	int fd = t_ctl_fd(), i;
+
+	if (fd < 0) {
+		snprintf(w->error, sizeof(w->error), "open: %s", strerror(errno));
+		return NULL;
+	}
+	for (i = 0; i < CW_OPS && !w->error[0]; i++) {
+		int k = rand_r(&seed) % (CW_CGROUPS + (w->index == 0));
+		struct cw_scope *sc = k < CW_CGROUPS ? &w->cg[k] : &w->global;
+		bool global = sc == &w->global;
+		struct cg_policy pol = {
+			.size = sizeof(pol),
+			.scope = global ? CG_SCOPE_GLOBAL : CG_SCOPE_CGROUP,
+			.cgroup_fd = global ? -1 : sc->fd,
+			.profile = rand_r(&seed) % CG_PROFILE_MAX,
+			.mode = rand_r(&seed) % CG_MODE_MAX,
+		};
+		bool apply = rand_r(&seed) % 3 != 0;
+		int want = apply || sc->present ? 0 : -ENOENT;
+		int got = t_ioctl_raw(fd, apply ? CLONEGATE_IOC_APPLY : CLONEGATE_IOC_REMOVE, &pol);
+
+		if (got != want) {
+			snprintf(w->error, sizeof(w->error), "writer %d op %d: %s %s gave %d, want %d",
+				 w->index, i, apply ? "APPLY" : "REMOVE",
+				 global ? "global" : sc->path, got, want);
+			break;
+		}
+		if (got == 0) {
+			w->changes++;
+			sc->present = apply;
+			sc->profile = pol.profile;
+			sc->mode = pol.mode;
+		}
+	}
+	close(fd);
+	return NULL;
+}
+
+static void *cw_read(void *arg)
+{
+	struct cw_reader *r = arg;
+	struct cg_scope_info info[CW_WRITERS * CW_CGROUPS + 1];
+	uint64_t last_gen = 0;
+	int fd = t_ctl_fd();
+	uint32_t i, j;
+
+	if (fd < 0) {
+		snprintf(r->error, sizeof(r->error), "open: %s", strerror(errno));
+		return NULL;
+	}
+	while (!*r->stop && !r->error[0]) {
+		struct cg_scope_list l = { .size = sizeof(l), .count = ARRAY_SIZE(info),
+					   .scopes = (uintptr_t)info };
+		int got = t_ioctl_raw(fd, CLONEGATE_IOC_LIST, &l);
+
+		if (got) {
+			snprintf(r->error, sizeof(r->error), "LIST gave %d", got);
+			break;
+		}
+		r->snapshots++;
+		if (l.generation < last_gen)
+			snprintf(r->error, sizeof(r->error), "generation went back: %llu after %llu",
+				 (unsigned long long)l.generation, (unsigned long long)last_gen);
+		last_gen = l.generation;
+		if (l.count > ARRAY_SIZE(info))
+			snprintf(r->error, sizeof(r->error), "%u scopes, at most %zu exist",
+				 l.count, ARRAY_SIZE(info));
+		for (i = 0; i < l.count && i < ARRAY_SIZE(info) && !r->error[0]; i++) {
+			if (info[i].profile >= CG_PROFILE_MAX || info[i].mode >= CG_MODE_MAX ||
+			    (i && info[i - 1].level < info[i].level) ||
+			    ((info[i].scope == CG_SCOPE_GLOBAL) != (info[i].level == 0)))
+				snprintf(r->error, sizeof(r->error),
+					 "snapshot %llu, scope %u: profile %u mode %u level %u kind %u (after level %u)",
+					 (unsigned long long)r->snapshots, i, info[i].profile,
+					 info[i].mode, info[i].level, info[i].scope,
+					 i ? info[i - 1].level : 0);
+			for (j = 0; j < i; j++)
+				if (info[j].cgroup_id == info[i].cgroup_id)
+					snprintf(r->error, sizeof(r->error), "cgroup %llu listed twice",
+						 (unsigned long long)info[i].cgroup_id);
+		}
+	}
+	close(fd);
+	return NULL;
+}
+
+static int cw_make(struct cw_scope *sc, const char *parent, int w, int i)
+{
+	struct stat st;
+
+	snprintf(sc->path, sizeof(sc->path), "%s/cgtest-cw%d-%d-%d", parent, w, i, getpid());
+	if (mkdir(sc->path, 0755))
+		return -errno;
+	sc->fd = open(sc->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (sc->fd < 0 || fstat(sc->fd, &st))
+		return -errno;
+	sc->id = st.st_ino;	/* cgroup v2: the cgroup id is the kernfs inode */
+	sc->level = strcmp(parent, "/sys/fs/cgroup") ? 2 : 1;
+	return 0;
+}
+
+TEST_F_TIMEOUT(ctl, concurrent_writers_lose_nothing, 240)
+{
+	static struct cw_writer w[CW_WRITERS];
+	struct cw_reader rd[CW_READERS];
+	pthread_t wt[CW_WRITERS], rt[CW_READERS];
+	struct cg_scope_info info[CW_WRITERS * CW_CGROUPS + 1];
+	struct cg_scope_list l = { .size = sizeof(l), .count = ARRAY_SIZE(info),
+				   .scopes = (uintptr_t)info };
+	volatile bool stop = false;
+	uint64_t gen0, changes = 0;
+	int i, k, want = 0;
+	uint32_t j;
+
+	if (!self->ready)
+		return;
+	memset(w, 0, sizeof(w));
+	for (i = 0; i < CW_WRITERS; i++) {
+		w[i].index = i;
+		w[i].global.fd = -1;
+		for (k = 0; k < CW_CGROUPS; k++) {
+			const char *parent = k < CW_CGROUPS / 2 ? "/sys/fs/cgroup" :
+					     w[i].cg[k - CW_CGROUPS / 2].path;
+
+			ASSERT_EQ(0, cw_make(&w[i].cg[k], parent, i, k));
+		}
+	}
+	gen0 = t_generation();
+	ASSERT_NE(~0ULL, gen0);
+	for (i = 0; i < CW_READERS; i++) {
+		memset(&rd[i], 0, sizeof(rd[i]));
+		rd[i].stop = &stop;
+		ASSERT_EQ(0, pthread_create(&rt[i], NULL, cw_read, &rd[i]));
+	}
+	for (i = 0; i < CW_WRITERS; i++)
+		ASSERT_EQ(0, pthread_create(&wt[i], NULL, cw_write, &w[i]));
+	for (i = 0; i < CW_WRITERS; i++) {
+		pthread_join(wt[i], NULL);
+		EXPECT_STREQ("", w[i].error);
+		changes += w[i].changes;
+	}
+	stop = true;
+	for (i = 0; i < CW_READERS; i++) {
+		pthread_join(rt[i], NULL);
+		EXPECT_STREQ("", rd[i].error);
+		EXPECT_LT(0, rd[i].snapshots);
+	}
+	TH_LOG("%llu changes by %d writers, %llu + %llu snapshots by the readers",
+	       (unsigned long long)changes, CW_WRITERS, (unsigned long long)rd[0].snapshots,
+	       (unsigned long long)rd[1].snapshots);
+
+	/* The end state is exactly what the writers did. */
+	ASSERT_EQ(0, t_ctl(CLONEGATE_IOC_LIST, &l));
+	EXPECT_EQ(gen0 + changes, l.generation);
+	for (i = 0; i < CW_WRITERS; i++) {
+		for (k = 0; k <= CW_CGROUPS; k++) {
+			struct cw_scope *sc = k < CW_CGROUPS ? &w[i].cg[k] : &w[i].global;
+			bool found = false;
+
+			if (k == CW_CGROUPS && i != 0)
+				continue;
+			want += sc->present;
+			for (j = 0; j < l.count && j < ARRAY_SIZE(info); j++) {
+				if (k < CW_CGROUPS ? info[j].cgroup_id != sc->id ||
+						     info[j].scope != CG_SCOPE_CGROUP
+						   : info[j].scope != CG_SCOPE_GLOBAL)
+					continue;
+				found = true;
+				EXPECT_EQ(sc->profile, info[j].profile);
+				EXPECT_EQ(sc->mode, info[j].mode);
+				if (k < CW_CGROUPS)
+					EXPECT_EQ(sc->level, (int)info[j].level);
+			}
+			EXPECT_EQ(sc->present, found) {
+				TH_LOG("%s", k < CW_CGROUPS ? sc->path : "global");
+			}
+		}
+	}
+	EXPECT_EQ(want, (int)l.count);
+
+	for (i = 0; i < CW_WRITERS; i++) {
+		for (k = CW_CGROUPS - 1; k >= 0; k--) {
+			t_remove(w[i].cg[k].fd, CG_SCOPE_CGROUP);
+			close(w[i].cg[k].fd);
+			rmdir(w[i].cg[k].path);
+		}
 	}
 }
 

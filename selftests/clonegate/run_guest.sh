@@ -85,11 +85,46 @@ fi
 n=0
 for t in $tests; do n=$((n + 1)); done
 ko=/clonegate/clonegate.ko
+# The kernel's debug checks the command line asks for (scripts/check's
+# GUEST_DEBUG): one more line, which fails if any did not take effect.
+debug=
+for a in $(cat /proc/cmdline); do
+	case $a in slub_debug=* | panic_on_warn=* | init_on_free=* | kfence.sample_interval=*) debug="$debug $a" ;; esac
+done
 echo "TAP version 13"
-echo "1..$((n + 2))"
+echo "1..$((n + 2 + (${#debug} > 0)))"
 echo "# kernel $(uname -r), per-binary timeout ${timeout}s"
 
-num=1 failed=0 loaded=0
+num=0 failed=0 loaded=0
+if [ -n "$debug" ]; then
+	num=1
+	why=
+	for a in $debug; do
+		case $a in
+		slub_debug=*)
+			# FZPU on a slab cache that is surely there
+			for f in sanity_checks red_zone poison store_user; do
+				[ "$(cat /sys/kernel/slab/kmalloc-64/$f 2>/dev/null)" = 1 ] || why="$why slub_debug:$f"
+			done ;;
+		panic_on_warn=1)
+			[ "$(cat /proc/sys/kernel/panic_on_warn)" = 1 ] || why="$why panic_on_warn" ;;
+		init_on_free=1)
+			dmesg | grep -q 'mem auto-init:.*heap free:on' || why="$why init_on_free" ;;
+		kfence.sample_interval=*)
+			# only where the kernel has KFENCE
+			if [ -d /sys/module/kfence ]; then
+				[ "$(cat /sys/module/kfence/parameters/sample_interval)" = "${a#*=}" ] || why="$why kfence"
+			fi ;;
+		esac
+	done
+	if [ -z "$why" ]; then
+		echo "ok $num kernel debug checks on:$debug$([ -d /sys/module/kfence ] || echo ' (no KFENCE in this kernel)')"
+	else
+		echo "not ok $num kernel debug checks on:$debug # not in effect:$why"
+		failed=1
+	fi
+fi
+num=$((num + 1))
 if [ ! -f $ko ]; then
 	echo "ok $num insmod clonegate.ko # SKIP $ko is absent (not built for this kernel?)"
 elif [ -d /sys/module/clonegate ]; then

@@ -17,7 +17,7 @@
 #                     and under enforce: refusals, events, summaries
 #   make install      CLI, DKMS module source, systemd unit, completion, man page
 #   make shell        root shell in a guest (KVERS' first kernel; ^A x quits)
-#   make bench        benchmarks in one guest boot per kernel -> bench/results.md
+#   make bench        benchmarks (instruction-counting guests, host) -> bench/results.md
 #   make fuzz [SEED=n COUNT=n START=n ABI=64|32|both]  long fuzzing campaign in the guest(s)
 #   make clean        remove out/
 #
@@ -129,10 +129,14 @@ ABI	?= 64
 fuzz: FORCE
 	$(Q)$(CURDIR)/scripts/fuzz --seed $(SEED) --count $(COUNT) --start $(START) --abi $(ABI) --kernels '$(KVERS)'
 
-# One guest boot per kernel measures every workload under every
-# configuration; writes bench/results.md (see bench/README.md).
+# Per kernel, an instruction-counting guest (qemu -icount) measures every
+# workload under every configuration, a second one the event pipeline; then
+# the host's native figures. Writes bench/results.md (see bench/README.md).
 ROUNDS ?= 5
-bench: module userspace
+# Like check: setup first (a fresh machine has no headers yet), then build.
+bench:
+	$(Q)$(CURDIR)/scripts/setup
+	$(Q)$(MAKE) --no-print-directory module userspace
 	$(Q)KVERS='$(KVERS)' $(CURDIR)/bench/run $(ROUNDS)
 
 check:

@@ -267,19 +267,18 @@ out:
 
 /* ---- clone3 entry: size and an errno preview --------------------------- */
 
-/*
- * The two fields of struct clone_args the preview needs (C1..C3): flags at
- * offset 0 and set_tid at 64 (CLONE_ARGS_SIZE_VER1 = 80 covers it). Two
- * 8-byte reads, not the whole struct: this runs on every clone3.
- */
-#define CG_CLONE3_SET_TID_OFF	64
+/* struct clone_args as gVisor reads it (CLONE_ARGS_SIZE_VER2). */
+struct cg_clone3_preview {
+	u64 flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size,
+	    tls, set_tid, set_tid_size, cgroup;
+};
 
 static void cg_on_clone3(const struct pt_regs *regs, bool ia32)
 {
 	const struct pt_regs *uregs = (const struct pt_regs *)regs->di;
 	unsigned long uargs = ia32 ? uregs->bx : uregs->di;
 	unsigned long size = ia32 ? uregs->cx : uregs->si;
-	u64 flags, set_tid = 0;
+	struct cg_clone3_preview a = {};
 	const struct cg_profile_def *p;
 	const struct cg_scope *s;
 	struct cg_request rq = { .entry = ia32 ? CG_ENTRY_IA32_CLONE3 : CG_ENTRY_CLONE3 };
@@ -293,15 +292,11 @@ static void cg_on_clone3(const struct pt_regs *regs, bool ia32)
 	if ((p->rules & CG_RULE_BIT(CG_RULE_CLONE3_SIZE)) &&
 	    (size < CG_CLONE_ARGS_SIZE_MIN || size > CG_CLONE_ARGS_SIZE_MAX)) {
 		rule = CG_RULE_CLONE3_SIZE;
-	} else if (size >= CG_CLONE_ARGS_SIZE_MIN && size <= CG_CLONE_ARGS_SIZE_MAX &&
-		   !copy_from_user_nofault(&flags, (const void __user *)uargs, sizeof(flags)) &&
-		   (size < CG_CLONE3_SET_TID_OFF + sizeof(set_tid) ||
-		    !copy_from_user_nofault(&set_tid,
-					    (const void __user *)(uargs + CG_CLONE3_SET_TID_OFF),
-					    sizeof(set_tid)))) {
+	} else if (size >= CG_CLONE_ARGS_SIZE_MIN && size <= sizeof(a) &&
+		   !copy_from_user_nofault(&a, (const void __user *)uargs, size)) {
 		/* A fault here decides nothing: Linux copies it again and kernel_clone() checks. */
-		rq.flags = flags;
-		rq.set_tid = set_tid != 0;
+		rq.flags = a.flags;
+		rq.set_tid = a.set_tid != 0;
 		rule = cg_decide_clone(p, &rq, CG_RULE_C3);
 	}
 	/* clone3 is counted here, once, whether or not Linux reaches kernel_clone(). */

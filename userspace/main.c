@@ -23,16 +23,22 @@
 bool json_output;
 bool verbose;
 
+/* "clonegate: <message>" on stderr, after what stdout already holds. */
+static void vmessage(const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fputs("clonegate: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void p_err(const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
-	fputs("clonegate: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmessage(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 /* A diagnostic for --verbose only. */
@@ -42,12 +48,9 @@ void p_info(const char *fmt, ...)
 
 	if (!verbose)
 		return;
-	fflush(stdout);
-	fputs("clonegate: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmessage(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 int usage_err(const char *where, const char *fmt, ...)

@@ -5,26 +5,11 @@
 # A collector killed with SIGKILL mid-stream leaves enforcement, clones and
 # the module's unload unaffected; a restarted collector resumes reporting.
 # Prints TAP; run by run_guest.sh after the module is loaded.
-CG=/clonegate/bin/clonegate
-[ -x "$CG" ] || CG=$(command -v clonegate)
+. "$(dirname "$0")/tap.sh"
 KO=/clonegate/clonegate.ko
 DIR=/sys/fs/cgroup/cgtest-faults-$$
 T=/tmp/faults.$$
-n=0
-fails=0
 mkdir -p "$T"
-
-check() { # DESCRIPTION COMMAND...
-	desc=$1; shift
-	n=$((n + 1))
-	if "$@" >"$T/out" 2>&1; then
-		echo "ok $n $desc"
-	else
-		echo "not ok $n $desc"
-		sed 's/^/# /' "$T/out"
-		fails=$((fails + 1))
-	fi
-}
 
 # Start a collector writing JSON to $1; wait (bounded) for its ready line.
 start_collector() {
@@ -75,5 +60,4 @@ check "restarted collector reports the refusal" grep -q '"rule":"S2"' "$T/b.json
 $CG policy remove --cgroup "$DIR" >/dev/null 2>&1
 rmdir "$DIR"
 rm -rf "$T"
-echo "# $((n - fails)) passed, $fails failed"
-[ "$fails" -eq 0 ]
+tap_done

@@ -5,24 +5,9 @@
 # made-up records (7 in 10 clone, 1 each decision, unshare, setns) through
 # the decoder and the sinks, without BPF, and reports the rate; the
 # benchmarks use it for the collector's ceiling. Prints TAP.
-CG=/clonegate/bin/clonegate
-[ -x "$CG" ] || CG=$(command -v clonegate)
+. "$(dirname "$0")/tap.sh"
 T=/tmp/synthetic.$$
-n=0
-fails=0
 mkdir -p "$T"
-
-check() { # DESCRIPTION COMMAND...
-	desc=$1; shift
-	n=$((n + 1))
-	if "$@" >"$T/out" 2>&1; then
-		echo "ok $n $desc"
-	else
-		echo "not ok $n $desc"
-		sed 's/^/# /' "$T/out"
-		fails=$((fails + 1))
-	fi
-}
 
 lines() { [ "$(grep -c "$2" "$1")" = "$3" ] || { echo "$1: $(grep -c "$2" "$1") lines with $2, want $3"; return 1; }; }
 
@@ -51,5 +36,4 @@ check "--synthetic with --count is a usage error (exit 1)" sh -c \
 check "an unwritable output fails (exit 2) before anything runs" sh -c \
 	"$CG events --synthetic 5 --output /proc/nonexistent/x 2>$T/e2; [ \$? = 2 ] && grep -q 'cannot open' $T/e2"
 rm -rf "$T"
-echo "# $((n - fails)) passed, $fails failed"
-[ "$fails" -eq 0 ]
+tap_done

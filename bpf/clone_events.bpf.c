@@ -34,7 +34,7 @@
  * kernel_clone) with an IPMODIFY ftrace op, and a BPF trampoline on the same
  * function breaks ftrace on 6.1 (WARN in arch_ftrace_ops_list_func, then no
  * tracing at all). So no trampoline goes on a function the module hooks.
-
+ *
  * No syscalls:* or raw_syscalls:* tracepoints: they would put every task on
  * the slow syscall path. Tasks created by kernel threads (kthreadd, workers,
  * user-mode helpers) are not reported.
@@ -567,19 +567,27 @@ static __always_inline void stash(__u32 tid, const struct pending *p)
 		count_drop(p->type);
 }
 
-static __always_inline int unshare_entry(const struct pt_regs *uregs, bool ia32)
+/* An unshare call's record from the user's registers; false if not reported. */
+static __always_inline bool unshare_args(struct pending *p, const struct pt_regs *uregs,
+					 bool ia32)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct pending p = {
+	if (!wanted(bpf_get_current_task_btf()))
+		return false;
+	*p = (struct pending){
 		.type = CG_EVENT_UNSHARE,
 		.entry_point = ia32 ? CG_ENTRY_IA32_UNSHARE : CG_ENTRY_UNSHARE,
+		/* ia32: unshare(ebx); x86-64: unshare(rdi). Unsigned long either way. */
+		.flags = ia32 ? (__u32)BPF_CORE_READ(uregs, bx) : BPF_CORE_READ(uregs, di),
 	};
+	return true;
+}
 
-	if (!wanted(task))
-		return 0;
-	/* ia32: unshare(ebx); x86-64: unshare(rdi). Unsigned long either way. */
-	p.flags = ia32 ? (__u32)BPF_CORE_READ(uregs, bx) : BPF_CORE_READ(uregs, di);
-	stash((__u32)bpf_get_current_pid_tgid(), &p);
+static __always_inline int unshare_entry(const struct pt_regs *uregs, bool ia32)
+{
+	struct pending p;
+
+	if (unshare_args(&p, uregs, ia32))
+		stash((__u32)bpf_get_current_pid_tgid(), &p);
 	return 0;
 }
 
@@ -669,15 +677,10 @@ static __always_inline int ns_exit(long ret)
 /* Trampoline flavour: the user's registers are still there at the return. */
 static __always_inline int unshare_fexit(const struct pt_regs *uregs, bool ia32, long ret)
 {
-	struct pending p = {
-		.type = CG_EVENT_UNSHARE,
-		.entry_point = ia32 ? CG_ENTRY_IA32_UNSHARE : CG_ENTRY_UNSHARE,
-	};
+	struct pending p;
 
-	if (!wanted(bpf_get_current_task_btf()))
-		return 0;
-	p.flags = ia32 ? (__u32)BPF_CORE_READ(uregs, bx) : BPF_CORE_READ(uregs, di);
-	emit_ns_event(&p, ret);
+	if (unshare_args(&p, uregs, ia32))
+		emit_ns_event(&p, ret);
 	return 0;
 }
 

@@ -25,8 +25,9 @@
  *   while another calls setns(fd, 0); after every success the thread's
  *   pid_for_children and cgroup namespaces must be unchanged.
  * flag_flip: clone3 args rewritten between allowed and refused
- *   (CLONE_PIDFD, set_tid) while callers use them. BYPASS_LONG=1 makes it
- *   10^5 attempts (default 2000).
+ *   (CLONE_PIDFD, set_tid) while callers use them: none may get through,
+ *   and both outcomes must be seen within a time bound (cg_test.h).
+ *   BYPASS_LONG=1 makes it at least 10^5 attempts (default 2000).
  */
 #include "cg_test.h"
 #include <sys/mman.h>
@@ -625,60 +626,39 @@ TEST_F(enforce, setns_probe_is_observable)
 
 /* ---- clone3 flag flip ---- */
 
+/* In the shared result page: the race's struct and what it saw. */
 struct flip {
 	struct t_clone_args args;
 	int pidfd, tid[1];
-	volatile int stop;
-	long ok, refused, other, leaked_pidfd, leaked_tid, other_errno;
+	struct t_flipper flipper;
+	struct t_flip_tally t;
+	long long both_ms;
+	long calls_to_both;
 };
 
-static void *flipper(void *arg)
-{
-	struct flip *f = arg;
-	unsigned long n, spin;
-
-	for (n = 0; !f->stop; n++) {
-		bool tid = n % 4 == 3;
-
-		__atomic_store_n(&f->args.flags, n % 4 == 1 ? T_PIDFD : 0, __ATOMIC_RELAXED);
-		__atomic_store_n(&f->args.set_tid, tid ? (uintptr_t)f->tid : 0, __ATOMIC_RELAXED);
-		__atomic_store_n(&f->args.set_tid_size, tid ? 1 : 0, __ATOMIC_RELAXED);
-		for (spin = 0; spin < 20000 && !f->stop; spin++)
-			__asm__ volatile("" ::: "memory");
-	}
-	return NULL;
-}
-
+/* At least 'calls' calls, then on until both outcomes (see cg_test.h). */
 static void flip_run(struct flip *f, long calls)
 {
+	long long start = t_now_ms();
 	pthread_t th;
-	long i, ret;
+	long i;
 
 	f->tid[0] = WANT_TID;
-	if (pthread_create(&th, NULL, flipper, f))
+	f->both_ms = -1;
+	f->calls_to_both = -1;
+	f->flipper = (struct t_flipper){ .args = { &f->args }, .tid = { f->tid }, .nargs = 1,
+					 .spin = 20000 };
+	if (pthread_create(&th, NULL, t_flipper_run, &f->flipper))
 		return;
-	for (i = 0; i < 4 * calls && (i < calls || !f->ok || !f->refused); i++) {
-		f->pidfd = -1;
-		f->args.pidfd = (uintptr_t)&f->pidfd;
-		f->args.exit_signal = SIGCHLD_;
-		ret = t_sys_clone3_exit(&f->args, 88);
-		if (ret > 0) {
-			f->ok++;
-			if (f->pidfd != -1) {
-				f->leaked_pidfd++;
-				close(f->pidfd);
-			}
-			if (ret == WANT_TID)
-				f->leaked_tid++;
-			waitpid(ret, NULL, __WALL);
-		} else if (ret == -EINVAL || ret == -EOPNOTSUPP || ret == -EFAULT) {
-			f->refused++;	/* EFAULT: a torn set_tid pointer */
-		} else {
-			f->other++;
-			f->other_errno = -ret;
+	t_flipper_wait(&f->flipper);
+	for (i = 0; i < calls || (f->both_ms < 0 && t_now_ms() - start < T_FLIP_BOTH_MS); i++) {
+		t_flip_call(&f->args, &f->pidfd, WANT_TID, &f->t);
+		if (f->both_ms < 0 && f->t.ok && f->t.refused) {
+			f->both_ms = t_now_ms() - start;
+			f->calls_to_both = i + 1;
 		}
 	}
-	f->stop = 1;
+	f->flipper.stop = 1;
 	pthread_join(th, NULL);
 }
 
@@ -707,14 +687,16 @@ TEST_F_TIMEOUT(enforce, flag_flip, 1800)
 	ASSERT_EQ(0, t_cgroup_enter(&self->e.cg, pid));
 	ASSERT_EQ(1, write(go[1], &c, 1));
 	ASSERT_EQ(0, wait_ok(pid));
-	TH_LOG("%ld clone3 calls with flipping args: %ld created, %ld refused",
-	       f->ok + f->refused + f->other, f->ok, f->refused);
-	EXPECT_EQ(0, f->leaked_pidfd);
-	EXPECT_EQ(0, f->leaked_tid);
-	EXPECT_EQ(0, f->other) TH_LOG("unexpected errno %ld", f->other_errno);
-	EXPECT_LE(calls, f->ok + f->refused);
-	EXPECT_LT(0, f->ok);
-	EXPECT_LT(0, f->refused);
+	TH_LOG("%ld clone3 calls with flipping args: %ld created, %ld refused; both outcomes after %lld ms, %ld calls",
+	       f->t.ok + f->t.refused + f->t.other, f->t.ok, f->t.refused, f->both_ms,
+	       f->calls_to_both);
+	EXPECT_EQ(0, f->t.leaked_pidfd);
+	EXPECT_EQ(0, f->t.leaked_tid);
+	EXPECT_EQ(0, f->t.other) TH_LOG("unexpected errno %ld", f->t.other_errno);
+	EXPECT_LE(calls, f->t.ok + f->t.refused);
+	/* Both outcomes must occur within the bound, or the race was not exercised. */
+	EXPECT_LT(0, f->t.ok);
+	EXPECT_LT(0, f->t.refused);
 }
 
 TEST_HARNESS_MAIN

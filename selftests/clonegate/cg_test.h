@@ -26,6 +26,7 @@
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "clonegate/abi.h"
@@ -344,6 +345,127 @@ static inline int t_drop_cap(int cap)
 		return -errno;
 	data[cap / 32].eff &= ~(1u << (cap % 32));
 	return syscall(SYS_capset, &hdr, data) ? -errno : 0;
+}
+
+/* ---- the clone3 flag-flip race (policy_race, bypass) ---- */
+
+/*
+ * A flipper thread rewrites a struct clone_args in place, cycling through
+ * four states (allowed, CLONE_PIDFD, allowed, set_tid = { tid[0] }) while
+ * callers keep passing it to clone3. A refused value that got through is
+ * visible: CLONE_PIDFD writes a pidfd into *pidfd, set_tid gives the child
+ * the pid tid[0].
+ *
+ * Whether a given call sees an allowed or a refused struct is up to the
+ * scheduler: under single-threaded TCG only one vCPU runs at a time, so a
+ * spinning flipper freezes in whatever state it was in while the callers
+ * run, mostly a refused one. So every 64th cycle the flipper holds an
+ * allowed state asleep (T_FLIP_NAP_US) and the callers, runnable on the
+ * other CPU, make calls that see it; callers start once the flipper has.
+ * A race runs its minimum number of calls, then goes on until it has seen
+ * both a created child and a refusal, for at most T_FLIP_BOTH_MS: the safety
+ * property is asserted on every call, "the race was exercised" without luck.
+ * (The deterministic proof that the kernel's copy decides is policy_race's
+ * kernel_copy_decides.) README's testing section gives the measured time
+ * to both outcomes; the bound is far above its maximum.
+ */
+#define T_FLIP_BOTH_MS	60000
+
+struct t_flip_tally {
+	long ok, refused, other, leaked_pidfd, leaked_tid, other_errno;
+};
+
+static inline long long t_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* The flipper's step n: state n % 4. */
+static inline void t_flip_state(struct t_clone_args *a, unsigned long n, int *tid)
+{
+	bool set_tid = n % 4 == 3;
+
+	__atomic_store_n(&a->flags, n % 4 == 1 ? T_PIDFD : 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&a->set_tid, set_tid ? (uintptr_t)tid : 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&a->set_tid_size, set_tid ? 1 : 0, __ATOMIC_RELAXED);
+}
+
+#define T_FLIP_MAX	2
+#define T_FLIP_NAP_US	200
+
+/* The flipper thread's work: nargs structs, each state held for spin turns. */
+struct t_flipper {
+	struct t_clone_args *args[T_FLIP_MAX];
+	int *tid[T_FLIP_MAX];
+	int nargs;
+	unsigned long spin;
+	volatile int stop;
+	unsigned long steps;	/* states set so far */
+};
+
+static inline void *t_flipper_run(void *arg)
+{
+	const struct timespec nap = { .tv_nsec = T_FLIP_NAP_US * 1000 };
+	struct t_flipper *f = arg;
+	unsigned long n, spin;
+	int i;
+
+	for (n = 0; !f->stop; n++) {
+		for (i = 0; i < f->nargs; i++)
+			t_flip_state(f->args[i], n, f->tid[i]);
+		__atomic_store_n(&f->steps, n + 1, __ATOMIC_RELEASE);
+		if (n % 64 == 62) {	/* 62 % 4 == 2: allowed */
+			nanosleep(&nap, NULL);
+			continue;
+		}
+		for (spin = 0; spin < f->spin && !f->stop; spin++)
+			__asm__ volatile("" ::: "memory");
+	}
+	return NULL;
+}
+
+/* A caller's start: once the flipper has set a state. */
+static inline void t_flipper_wait(struct t_flipper *f)
+{
+	while (!__atomic_load_n(&f->steps, __ATOMIC_ACQUIRE))
+		sched_yield();
+}
+
+/*
+ * One caller's call: tallied, 1 if a child was created, 0 if refused, -1 for
+ * an unexpected errno. EFAULT counts as a refusal: Linux may copy a set_tid
+ * pointer the flipper is rewriting and fault on the torn value.
+ */
+static inline int t_flip_call(struct t_clone_args *a, int *pidfd, int want_tid,
+			      struct t_flip_tally *t)
+{
+	long ret;
+
+	*pidfd = -1;
+	a->pidfd = (uintptr_t)pidfd;
+	a->exit_signal = SIGCHLD;
+	ret = t_sys_clone3_exit(a, 88);
+	if (ret > 0) {
+		t->ok++;
+		if (*pidfd != -1) {
+			t->leaked_pidfd++;
+			close(*pidfd);
+		}
+		if (ret == want_tid)
+			t->leaked_tid++;
+		waitpid(ret, NULL, __WALL);
+		return 1;
+	}
+	if (ret == -EINVAL || ret == -EOPNOTSUPP || ret == -EFAULT) {
+		t->refused++;
+		return 0;
+	}
+	t->other++;
+	t->other_errno = -ret;
+	return -1;
 }
 
 #endif /* CG_TEST_H */

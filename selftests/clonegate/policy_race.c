@@ -8,7 +8,9 @@
  * entry preview with an allowed value and reach the kernel's copy with a
  * refused one. A refused value that got through is visible: CLONE_PIDFD
  * writes a pidfd into the struct's pidfd slot, set_tid makes the child's pid
- * the requested one. Zero may get through.
+ * the requested one. Zero may get through, on every call. Both outcomes must
+ * also be seen, or the race was not exercised: the callers go past their
+ * minimum number of calls until they are, within a time bound (cg_test.h).
  *
  * kernel_copy_decides: the deterministic form of the same property. The
  * struct sits in a shared page whose page-table entry is absent, so the
@@ -27,86 +29,60 @@
 #include "kselftest_harness.h"
 
 #define RACE_CALLERS	2
-#define RACE_CALLS	5000	/* per caller */
+#define RACE_CALLS	5000	/* per caller, at least */
 #define WANT_TID	31999
 
 struct race_slot {
 	struct t_clone_args args;
 	int pidfd;
 	int set_tid[1];
-	volatile int stop;
 };
 
 static struct race_slot slots[RACE_CALLERS];
-static volatile int race_stop;
+static struct t_flipper race_flipper = { .nargs = RACE_CALLERS, .spin = 2000 };
 
-/*
- * The flipper walks allowed, PIDFD, allowed, set_tid, ... holding each state
- * for a short spin, so calls see consistent states of both kinds as well as
- * changes in mid-call.
- */
-static void *race_flipper(void *arg)
+/* Seen by any caller: a created child, a refusal; when both were first seen. */
+static int race_seen_ok, race_seen_refused;
+static long long race_start_ms, race_both_ms = -1;
+static long race_calls_to_both = -1;
+static long race_calls;
+
+static bool race_both_seen(void)
 {
-	static const uint64_t flags[4] = { 0, T_PIDFD, 0, 0 };
-	static const bool tid[4] = { false, false, false, true };
-	unsigned long n, spin;
-	int i;
-
-	(void)arg;
-	for (n = 0; !race_stop; n++) {
-		for (i = 0; i < RACE_CALLERS; i++) {
-			struct t_clone_args *a = &slots[i].args;
-
-			__atomic_store_n(&a->flags, flags[n % 4], __ATOMIC_RELAXED);
-			__atomic_store_n(&a->set_tid, tid[n % 4] ? (uintptr_t)slots[i].set_tid : 0,
-					 __ATOMIC_RELAXED);
-			__atomic_store_n(&a->set_tid_size, tid[n % 4] ? 1 : 0, __ATOMIC_RELAXED);
-		}
-		for (spin = 0; spin < 2000 && !race_stop; spin++)
-			__asm__ volatile("" ::: "memory");
-	}
-	return NULL;
+	return __atomic_load_n(&race_seen_ok, __ATOMIC_RELAXED) &&
+	       __atomic_load_n(&race_seen_refused, __ATOMIC_RELAXED);
 }
 
-struct race_result {
-	long ok, refused, other, leaked_pidfd, leaked_tid, other_errno;
-};
-
+/* At least RACE_CALLS calls, then on until both outcomes (see cg_test.h). */
 static void *race_caller(void *arg)
 {
 	struct race_slot *s = arg;
-	struct race_result *r = calloc(1, sizeof(*r));
-	int i;
+	struct t_flip_tally *t = calloc(1, sizeof(*t));
+	long long deadline = race_start_ms + T_FLIP_BOTH_MS;
+	long i;
 
-	for (i = 0; i < RACE_CALLS; i++) {
-		long ret;
+	t_flipper_wait(&race_flipper);
+	for (i = 0; i < RACE_CALLS || (!race_both_seen() && t_now_ms() < deadline); i++) {
+		int kind = t_flip_call(&s->args, &s->pidfd, WANT_TID, t);
+		long n = __atomic_add_fetch(&race_calls, 1, __ATOMIC_RELAXED);
+		long long no_time = -1;
 
-		s->pidfd = -1;
-		s->args.pidfd = (uintptr_t)&s->pidfd;
-		s->args.exit_signal = 17;
-		ret = t_sys_clone3_exit(&s->args, 88);
-		if (ret > 0) {
-			r->ok++;
-			if (s->pidfd != -1) {
-				r->leaked_pidfd++;
-				close(s->pidfd);
-			}
-			if (ret == WANT_TID)
-				r->leaked_tid++;
-			waitpid(ret, NULL, __WALL);
-		} else if (ret == -EINVAL || ret == -EOPNOTSUPP || ret == -EFAULT) {
-			/*
-			 * EFAULT: Linux may copy a pointer the flipper is
-			 * rewriting byte by byte and fault on the torn value.
-			 */
-			r->refused++;
-		} else {
-			r->other++;
-			r->other_errno = -ret;
-		}
+		if (kind < 0)
+			continue;
+		__atomic_store_n(kind ? &race_seen_ok : &race_seen_refused, 1, __ATOMIC_RELAXED);
+		if (race_both_seen() &&
+		    __atomic_compare_exchange_n(&race_both_ms, &no_time, t_now_ms() - race_start_ms,
+						false, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+			race_calls_to_both = n;
 	}
-	return r;
+	return t;
 }
+
+struct race_result {
+	struct t_flip_tally t;
+	long long both_ms;
+	long calls_to_both;
+};
 
 /* Runs inside the scoped cgroup; returns the summed results through a pipe. */
 static void race_subject(int out)
@@ -115,26 +91,32 @@ static void race_subject(int out)
 	struct race_result sum = { 0 };
 	int i;
 
-	for (i = 0; i < RACE_CALLERS; i++)
+	for (i = 0; i < RACE_CALLERS; i++) {
 		slots[i].set_tid[0] = WANT_TID;
-	pthread_create(&flipper, NULL, race_flipper, NULL);
+		race_flipper.args[i] = &slots[i].args;
+		race_flipper.tid[i] = slots[i].set_tid;
+	}
+	race_start_ms = t_now_ms();
+	pthread_create(&flipper, NULL, t_flipper_run, &race_flipper);
 	for (i = 0; i < RACE_CALLERS; i++)
 		pthread_create(&callers[i], NULL, race_caller, &slots[i]);
 	for (i = 0; i < RACE_CALLERS; i++) {
-		struct race_result *r;
+		struct t_flip_tally *t;
 
-		pthread_join(callers[i], (void **)&r);
-		sum.ok += r->ok;
-		sum.refused += r->refused;
-		sum.other += r->other;
-		if (r->other)
-			sum.other_errno = r->other_errno;
-		sum.leaked_pidfd += r->leaked_pidfd;
-		sum.leaked_tid += r->leaked_tid;
-		free(r);
+		pthread_join(callers[i], (void **)&t);
+		sum.t.ok += t->ok;
+		sum.t.refused += t->refused;
+		sum.t.other += t->other;
+		if (t->other)
+			sum.t.other_errno = t->other_errno;
+		sum.t.leaked_pidfd += t->leaked_pidfd;
+		sum.t.leaked_tid += t->leaked_tid;
+		free(t);
 	}
-	race_stop = 1;
+	race_flipper.stop = 1;
 	pthread_join(flipper, NULL);
+	sum.both_ms = race_both_ms;
+	sum.calls_to_both = race_calls_to_both;
 	if (write(out, &sum, sizeof(sum)) != sizeof(sum))
 		_exit(1);
 	_exit(0);
@@ -163,7 +145,7 @@ FIXTURE_TEARDOWN(race)
 	}
 }
 
-TEST_F(race, flag_flip)
+TEST_F_TIMEOUT(race, flag_flip, 30 + T_FLIP_BOTH_MS / 1000 * 2)
 {
 	struct race_result res = { 0 };
 	struct cg_counters c0, c1;
@@ -186,17 +168,18 @@ TEST_F(race, flag_flip)
 	ASSERT_EQ(sizeof(res), read(p[0], &res, sizeof(res)));
 	waitpid(pid, NULL, 0);
 	ASSERT_EQ(0, t_counters(&c1));
-	TH_LOG("%d calls: %ld created, %ld refused; kernel_clone refusals C1 %llu, C3 %llu",
-	       RACE_CALLERS * RACE_CALLS, res.ok, res.refused,
+	TH_LOG("%ld calls: %ld created, %ld refused; both outcomes after %lld ms, %ld calls; kernel_clone refusals C1 %llu, C3 %llu",
+	       res.t.ok + res.t.refused + res.t.other, res.t.ok, res.t.refused, res.both_ms,
+	       res.calls_to_both,
 	       (unsigned long long)(c1.refused[CG_RULE_C1] - c0.refused[CG_RULE_C1]),
 	       (unsigned long long)(c1.refused[CG_RULE_C3] - c0.refused[CG_RULE_C3]));
-	EXPECT_EQ(0, res.leaked_pidfd);
-	EXPECT_EQ(0, res.leaked_tid);
-	EXPECT_EQ(0, res.other) TH_LOG("unexpected errno %ld", res.other_errno);
-	EXPECT_EQ(RACE_CALLERS * RACE_CALLS, res.ok + res.refused);
-	/* Both outcomes must actually occur, or the race was not exercised. */
-	EXPECT_LT(0, res.ok);
-	EXPECT_LT(0, res.refused);
+	EXPECT_EQ(0, res.t.leaked_pidfd);
+	EXPECT_EQ(0, res.t.leaked_tid);
+	EXPECT_EQ(0, res.t.other) TH_LOG("unexpected errno %ld", res.t.other_errno);
+	EXPECT_LE(RACE_CALLERS * RACE_CALLS, res.t.ok + res.t.refused);
+	/* Both outcomes must occur within the bound, or the race was not exercised. */
+	EXPECT_LT(0, res.t.ok);
+	EXPECT_LT(0, res.t.refused);
 }
 
 /* ---- the kernel's copy decides ---- */

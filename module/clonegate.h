@@ -14,9 +14,6 @@
 
 /* ---- policy.c: the one rule engine ------------------------------------ */
 
-/* A fact the engine needs but that the caller could not compute. */
-#define CG_FACT_UNKNOWN	(-1)
-
 /*
  * One request, whichever entry point it came from. Hooks fill it from the
  * kernel's own copy of the arguments (or, for clone3's errno preview, from a
@@ -27,7 +24,11 @@ struct cg_request {
 	u64 flags;		/* clone: without CSIGNAL; clone3: all 64 bits */
 	int exit_signal;	/* clone family */
 	bool set_tid;		/* clone3: set_tid given */
-	int chrooted;		/* 0, 1 or CG_FACT_UNKNOWN (atomic context) */
+	/* clone3's entry only */
+	u64 clone3_size;	/* the size argument (A1) */
+	bool previewed;		/* flags and set_tid were read from user memory */
+	/* create_user_ns() returned EPERM (the C10/U3 probe) */
+	bool userns_eperm;
 	/* setns only */
 	bool ns_file_open;	/* S1 */
 	u64 ns_type;		/* CLONE_NEW* of the ns file, 0 if not one */
@@ -35,15 +36,15 @@ struct cg_request {
 	struct user_namespace *ns_owner;
 };
 
-/* The engine's answer: the first rule that refuses, or CG_RULE_NONE. */
-#define CG_VERDICT_SLOW	(-1)	/* needs a fact only a sleepable path can get */
-
+/* Each returns the first rule that refuses, or CG_RULE_NONE. */
 int cg_decide_clone(const struct cg_profile_def *p, const struct cg_request *rq,
 		    enum cg_rule last);
+int cg_decide_clone3_entry(const struct cg_profile_def *p, const struct cg_request *rq);
 int cg_decide_unshare(const struct cg_profile_def *p, const struct cg_request *rq);
+int cg_decide_userns_refusal(const struct cg_profile_def *p, const struct cg_request *rq);
 int cg_decide_setns(const struct cg_profile_def *p, const struct cg_request *rq);
+int cg_decide_ns_install(const struct cg_profile_def *p, const struct cg_request *rq);
 u64 cg_unshare_dropped_bits(const struct cg_profile_def *p, u64 flags);
-bool cg_current_chrooted(void);
 
 /* ---- scope.c: which profile and mode cover a task ---------------------- */
 

@@ -3,16 +3,20 @@
  * Hooks: turn each entry point's arguments into one cg_request, ask the
  * rule engine, act on the verdict.
  *
- * Mechanism: one ftrace_ops per kernel function, with SAVE_REGS|IPMODIFY.
- * The callback runs at the function's fentry, before its body, with
- * preemption disabled, and may
- *   - refuse: point regs->ip at a stub that returns -errno, so the original
- *     body never runs and no module frame stays on the stack;
- *   - rewrite an argument (unshare's dropped bits): change regs->di;
- *   - divert to a sleepable "slow" wrapper when the engine needs a fact it
- *     cannot get atomically (is the caller chrooted?). Only such wrappers call
- *     the original function; they are counted in cg_inflight so unload can
- *     wait for them.
+ * Mechanism: one ftrace_ops per hooked kernel function, attached by name
+ * (ftrace_set_filter), with SAVE_REGS|IPMODIFY. The callback runs at the
+ * function's fentry, before its body, with preemption disabled, never
+ * sleeps, and may
+ *   - refuse: point regs->ip at a module stub that returns -errno, so the
+ *     original body never runs; the trampoline reaches the stub with a
+ *     `ret`, not an indirect call;
+ *   - rewrite an argument (unshare's dropped bits): change regs->di.
+ * The module never looks a kernel symbol up and never calls a kernel
+ * function through a pointer: on CPUs with IBT, objtool seals every
+ * function whose address the kernel never takes, and an indirect call into
+ * one is a #CP oops (qemu TCG has no CET, so no guest test could show it).
+ * Each hook knows its function from its own ftrace_ops, so no address is
+ * needed; the only other attachment is a kretprobe (by name, see below).
  *
  * Where the decision is taken (TOCTOU):
  *   kernel_clone()        the kernel's own copy of every clone, clone3, fork
@@ -29,53 +33,47 @@
  *                         namespace type because {user,pid,cgroup,time}ns_install
  *                         and pidfd_pid (in setns) refuse again on the
  *                         kernel's own object.
+ *   create_user_ns()      (kretprobe) "is the caller chrooted?" (C10, U3)
+ *                         cannot be answered without sleeping (path
+ *                         references) or calling a function the kernel does
+ *                         not export. Linux refuses a chrooted caller itself,
+ *                         with gVisor's errno (EPERM); the probe sees that
+ *                         refusal and records it under C10/U3 (policy.c).
+ *
+ * Optional hooks: only kernel_clone() is required. A kernel without ia32
+ * emulation or time namespaces (or one that renamed a function) loads the
+ * module with those entry points uncovered; dmesg, the module parameter
+ * "coverage" and `clonegate status` say which.
+ *
+ * Unload: see cg_hooks_exit().
  *
  * Kernel threads and user-mode helpers (PF_KTHREAD, or kernel_clone() with a
  * thread function) are never policed.
  */
+#ifndef CONFIG_X86_64
+#error "clonegate supports x86-64 only (its hooks read x86-64 and ia32 syscall registers)"
+#endif
+
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/ftrace.h>
 #include <linux/kprobes.h>
 #include <linux/magic.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/proc_ns.h>
 #include <linux/ratelimit.h>
 #include <linux/sched/task.h>
+#include <linux/string_helpers.h>
 #include <linux/uaccess.h>
 #include <linux/uidgid.h>
 #include <asm/syscall.h>
-#ifdef CONFIG_X86_KERNEL_IBT
-#include <asm/ibt.h>
-#endif
+#include <asm/unistd.h>
 
 #include "clonegate.h"
 #include "cg_trace.h"
 
-/* Syscall numbers (fixed ABI): x86-64 and i386. */
-#define NR64_CLONE	56
-#define NR64_FORK	57
-#define NR64_VFORK	58
-#define NR64_SETNS	308
-#define NR32_FORK	2
-#define NR32_CLONE	120
-#define NR32_VFORK	190
-#define NR32_SETNS	346
-#define NR_CLONE3	435	/* same on both */
-
 DEFINE_PER_CPU(struct cg_stats, cg_stats);
-
-static pid_t (*cg_orig_kernel_clone)(struct kernel_clone_args *args);
-static int (*cg_orig_ksys_unshare)(unsigned long flags);
-static bool (*cg_orig_current_chrooted)(void);
-
-/* Slow wrappers currently inside an original function. */
-static atomic_long_t cg_inflight = ATOMIC_LONG_INIT(0);
-
-bool cg_current_chrooted(void)
-{
-	return cg_orig_current_chrooted();
-}
 
 /* ---- refusal stubs: reached by `ret` from the ftrace trampoline -------- */
 
@@ -88,13 +86,13 @@ static noinline long cg_ret_enotsup(void)	{ return -EOPNOTSUPP; }
 static unsigned long cg_stub(int err)
 {
 	switch (err) {
-	case CG_EPERM:
+	case EPERM:
 		return (unsigned long)cg_ret_eperm;
-	case CG_EBADF:
+	case EBADF:
 		return (unsigned long)cg_ret_ebadf;
-	case CG_EUSERS:
+	case EUSERS:
 		return (unsigned long)cg_ret_eusers;
-	case CG_ENOTSUP:
+	case EOPNOTSUPP:
 		return (unsigned long)cg_ret_enotsup;
 	default:
 		return (unsigned long)cg_ret_einval;
@@ -109,7 +107,10 @@ void cg_record(const struct cg_scope *scope, const struct cg_request *rq,
 	       enum cg_rule rule, u32 mode)
 {
 	const struct cg_rule_def *rd = &cg_rules[rule];
+	/* TASK_COMM_LEN bytes, each at most 4 as an octal escape, and a NUL. */
+	char comm[TASK_COMM_LEN], comm_esc[4 * TASK_COMM_LEN + 1];
 	const char *action;
+	int n;
 
 	if (rule == CG_RULE_UDROP && mode == CG_MODE_ENFORCE) {
 		this_cpu_inc(cg_stats.dropped[rq->entry]);
@@ -125,14 +126,25 @@ void cg_record(const struct cg_scope *scope, const struct cg_request *rq,
 	}
 	trace_clonegate_decision(rq->entry, rule, mode, rd->err, rq->flags,
 				 scope->cgid, scope->profile);
-	if (__ratelimit(&cg_log_rs))
-		pr_info("%s entry=%s rule=%s errno=%d flags=0x%llx pid=%d uid=%u comm=\"%s\" profile=%s scope=%s:%llu\n",
-			action, cg_entry_names[rq->entry], rd->name, rd->err,
-			rq->flags, task_pid_nr(current),
-			from_kuid(&init_user_ns, current_uid()), current->comm,
-			cg_profiles[scope->profile].name,
-			scope->kind == CG_SCOPE_GLOBAL ? "global" : "cgroup",
-			scope->cgid);
+	if (!__ratelimit(&cg_log_rs))
+		return;
+	/*
+	 * comm is the task's to choose: everything but printable ASCII, and
+	 * the quote and backslash too, becomes an octal escape (\ooo, as the
+	 * kernel's own %pE does), so a name cannot end the field or forge a
+	 * line.
+	 */
+	get_task_comm(comm, current);
+	n = string_escape_str(comm, comm_esc, sizeof(comm_esc) - 1,
+			      ESCAPE_OCTAL | ESCAPE_NAP | ESCAPE_APPEND, "\"\\");
+	comm_esc[min_t(int, n, sizeof(comm_esc) - 1)] = '\0';
+	pr_info("%s entry=%s rule=%s errno=%d flags=0x%llx pid=%d uid=%u comm=\"%s\" profile=%s scope=%s:%llu\n",
+		action, cg_entry_names[rq->entry], rd->name, rd->err,
+		rq->flags, task_pid_nr(current),
+		from_kuid(&init_user_ns, current_uid()), comm_esc,
+		cg_profiles[scope->profile].name,
+		scope->kind == CG_SCOPE_GLOBAL ? "global" : "cgroup",
+		scope->cgid);
 }
 
 static void cg_checked(const struct cg_scope *s, enum cg_entry entry)
@@ -155,44 +167,49 @@ static bool cg_is_clone3(enum cg_entry e)
 	return e == CG_ENTRY_CLONE3 || e == CG_ENTRY_IA32_CLONE3;
 }
 
+/*
+ * The syscall current is in (x32 shares x86-64's numbers for every call
+ * here, with a marker bit).
+ */
+static long cg_syscall_nr(void)
+{
+	return syscall_get_nr(current, task_pt_regs(current)) & ~__X32_SYSCALL_BIT;
+}
+
 /* Which syscall brought current into kernel_clone()? */
 static enum cg_entry cg_clone_entry(void)
 {
-	long nr = syscall_get_nr(current, task_pt_regs(current));
+	long nr = cg_syscall_nr();
 
 	if (in_ia32_syscall()) {
 		switch (nr) {
-		case NR32_FORK:		return CG_ENTRY_IA32_FORK;
-		case NR32_VFORK:	return CG_ENTRY_IA32_VFORK;
-		case NR_CLONE3:		return CG_ENTRY_IA32_CLONE3;
+		case __NR_ia32_fork:	return CG_ENTRY_IA32_FORK;
+		case __NR_ia32_vfork:	return CG_ENTRY_IA32_VFORK;
+		case __NR_ia32_clone3:	return CG_ENTRY_IA32_CLONE3;
 		default:		return CG_ENTRY_IA32_CLONE;
 		}
 	}
 	switch (nr) {
-	case NR64_FORK:		return CG_ENTRY_FORK;
-	case NR64_VFORK:	return CG_ENTRY_VFORK;
-	case NR_CLONE3:		return CG_ENTRY_CLONE3;
+	case __NR_fork:		return CG_ENTRY_FORK;
+	case __NR_vfork:	return CG_ENTRY_VFORK;
+	case __NR_clone3:	return CG_ENTRY_CLONE3;
 	default:		return CG_ENTRY_CLONE;
 	}
 }
 
-static bool cg_in_setns(void)
+static enum cg_entry cg_unshare_entry(void)
 {
-	long nr = syscall_get_nr(current, task_pt_regs(current));
-
-	return in_ia32_syscall() ? nr == NR32_SETNS : nr == NR64_SETNS;
+	return in_ia32_syscall() ? CG_ENTRY_IA32_UNSHARE : CG_ENTRY_UNSHARE;
 }
 
-static void cg_clone_request(struct cg_request *rq, const struct kernel_clone_args *args,
-			     int chrooted)
+static bool cg_in_setns(void)
 {
-	*rq = (struct cg_request){
-		.entry = cg_clone_entry(),
-		.flags = args->flags,
-		.exit_signal = args->exit_signal,
-		.set_tid = args->set_tid_size > 0,
-		.chrooted = chrooted,
-	};
+	return cg_syscall_nr() == (in_ia32_syscall() ? __NR_ia32_setns : __NR_setns);
+}
+
+static bool cg_in_unshare(void)
+{
+	return cg_syscall_nr() == (in_ia32_syscall() ? __NR_ia32_unshare : __NR_unshare);
 }
 
 /*
@@ -208,58 +225,33 @@ static bool cg_recorded_at_entry(const struct cg_scope *s, const struct cg_reque
 
 /* ---- kernel_clone(): clone, clone3, fork, vfork on every ABI ----------- */
 
-static pid_t cg_kernel_clone_slow(struct kernel_clone_args *args)
+static void cg_on_kernel_clone(unsigned long ip, unsigned long parent_ip,
+			       struct ftrace_ops *ops, struct ftrace_regs *fregs)
 {
-	bool chrooted = cg_current_chrooted();
-	const struct cg_scope *s;
-	struct cg_request rq;
-	int rule, err = 0;
-	pid_t ret;
-
-	rcu_read_lock();
-	s = cg_scope_of_current();
-	if (s) {
-		cg_clone_request(&rq, args, chrooted);
-		rule = cg_decide_clone(&cg_profiles[s->profile], &rq, CG_RULE_MAX);
-		if (rule > CG_RULE_NONE && !cg_recorded_at_entry(s, &rq, rule)) {
-			cg_record(s, &rq, rule, s->mode);
-			if (s->mode == CG_MODE_ENFORCE)
-				err = -cg_rules[rule].err;
-		}
-	}
-	rcu_read_unlock();
-	if (err)
-		return err;
-
-	atomic_long_inc(&cg_inflight);
-	ret = cg_orig_kernel_clone(args);
-	atomic_long_dec(&cg_inflight);
-	return ret;
-}
-
-static void cg_on_kernel_clone(struct pt_regs *regs, unsigned long parent_ip)
-{
+	struct pt_regs *regs = ftrace_get_regs(fregs);
 	struct kernel_clone_args *args = (struct kernel_clone_args *)regs->di;
 	const struct cg_scope *s;
 	struct cg_request rq;
 	int rule;
 
-	/* Our own slow path calling the original, kernel threads, helpers. */
-	if (within_module(parent_ip, THIS_MODULE) ||
-	    (current->flags & PF_KTHREAD) || args->fn)
+	/* Kernel threads and user-mode helpers. */
+	if ((current->flags & PF_KTHREAD) || args->fn)
 		return;
 
 	rcu_read_lock();
 	s = cg_scope_of_current();
 	if (!s)
 		goto out;
-	cg_clone_request(&rq, args, CG_FACT_UNKNOWN);
+	rq = (struct cg_request){
+		.entry = cg_clone_entry(),
+		.flags = args->flags,
+		.exit_signal = args->exit_signal,
+		.set_tid = args->set_tid_size > 0,
+	};
 	if (!cg_is_clone3(rq.entry))
 		cg_checked(s, rq.entry);
 	rule = cg_decide_clone(&cg_profiles[s->profile], &rq, CG_RULE_MAX);
-	if (rule == CG_VERDICT_SLOW)
-		regs->ip = (unsigned long)cg_kernel_clone_slow;
-	else if (rule > CG_RULE_NONE && !cg_recorded_at_entry(s, &rq, rule))
+	if (rule > CG_RULE_NONE && !cg_recorded_at_entry(s, &rq, rule))
 		cg_verdict(regs, s, &rq, rule);
 out:
 	rcu_read_unlock();
@@ -273,123 +265,82 @@ struct cg_clone3_preview {
 	    tls, set_tid, set_tid_size, cgroup;
 };
 
-static void cg_on_clone3(const struct pt_regs *regs, bool ia32)
+static void cg_on_clone3(struct pt_regs *regs, bool ia32)
 {
 	const struct pt_regs *uregs = (const struct pt_regs *)regs->di;
 	unsigned long uargs = ia32 ? uregs->bx : uregs->di;
-	unsigned long size = ia32 ? uregs->cx : uregs->si;
+	struct cg_request rq = {
+		.entry = ia32 ? CG_ENTRY_IA32_CLONE3 : CG_ENTRY_CLONE3,
+		.clone3_size = ia32 ? uregs->cx : uregs->si,
+	};
 	struct cg_clone3_preview a = {};
-	const struct cg_profile_def *p;
 	const struct cg_scope *s;
-	struct cg_request rq = { .entry = ia32 ? CG_ENTRY_IA32_CLONE3 : CG_ENTRY_CLONE3 };
-	int rule = CG_RULE_NONE;
+	int rule;
 
 	rcu_read_lock();
 	s = cg_scope_of_current();
 	if (!s)
 		goto out;
-	p = &cg_profiles[s->profile];
-	if ((p->rules & CG_RULE_BIT(CG_RULE_CLONE3_SIZE)) &&
-	    (size < CG_CLONE_ARGS_SIZE_MIN || size > CG_CLONE_ARGS_SIZE_MAX)) {
-		rule = CG_RULE_CLONE3_SIZE;
-	} else if (size >= CG_CLONE_ARGS_SIZE_MIN && size <= sizeof(a) &&
-		   !copy_from_user_nofault(&a, (const void __user *)uargs, size)) {
-		/* A fault here decides nothing: Linux copies it again and kernel_clone() checks. */
+	/* A fault decides nothing: Linux copies it again and kernel_clone() checks. */
+	if (rq.clone3_size >= CG_CLONE_ARGS_SIZE_MIN && rq.clone3_size <= sizeof(a) &&
+	    !copy_from_user_nofault(&a, (const void __user *)uargs, rq.clone3_size)) {
+		rq.previewed = true;
 		rq.flags = a.flags;
 		rq.set_tid = a.set_tid != 0;
-		rule = cg_decide_clone(p, &rq, CG_RULE_C3);
 	}
 	/* clone3 is counted here, once, whether or not Linux reaches kernel_clone(). */
 	cg_checked(s, rq.entry);
+	rule = cg_decide_clone3_entry(&cg_profiles[s->profile], &rq);
 	if (rule > CG_RULE_NONE)
-		cg_verdict((struct pt_regs *)regs, s, &rq, rule);
+		cg_verdict(regs, s, &rq, rule);
 out:
 	rcu_read_unlock();
 }
 
-static void cg_on_x64_clone3(struct pt_regs *regs, unsigned long parent_ip)
+static void cg_on_x64_clone3(unsigned long ip, unsigned long parent_ip,
+			     struct ftrace_ops *ops, struct ftrace_regs *fregs)
 {
-	cg_on_clone3(regs, false);
+	cg_on_clone3(ftrace_get_regs(fregs), false);
 }
 
-static void cg_on_ia32_clone3(struct pt_regs *regs, unsigned long parent_ip)
+static void cg_on_ia32_clone3(unsigned long ip, unsigned long parent_ip,
+			      struct ftrace_ops *ops, struct ftrace_regs *fregs)
 {
-	cg_on_clone3(regs, true);
+	cg_on_clone3(ftrace_get_regs(fregs), true);
 }
 
 /* ---- unshare ------------------------------------------------------------ */
 
-static enum cg_entry cg_unshare_entry(void)
+static void cg_on_ksys_unshare(unsigned long ip, unsigned long parent_ip,
+			       struct ftrace_ops *ops, struct ftrace_regs *fregs)
 {
-	return in_ia32_syscall() ? CG_ENTRY_IA32_UNSHARE : CG_ENTRY_UNSHARE;
-}
-
-/* Record dropped bits; returns the flags the host kernel may see. */
-static unsigned long cg_unshare_drop(const struct cg_scope *s, struct cg_request *rq)
-{
-	u64 drop = cg_unshare_dropped_bits(&cg_profiles[s->profile], rq->flags);
-
-	if (!drop)
-		return rq->flags;
-	cg_record(s, rq, CG_RULE_UDROP, s->mode);
-	return s->mode == CG_MODE_ENFORCE ? rq->flags & ~drop : rq->flags;
-}
-
-static int cg_ksys_unshare_slow(unsigned long flags)
-{
-	bool chrooted = cg_current_chrooted();
+	struct pt_regs *regs = ftrace_get_regs(fregs);
 	const struct cg_scope *s;
 	struct cg_request rq;
-	int rule, err = 0;
-	int ret;
-
-	rcu_read_lock();
-	s = cg_scope_of_current();
-	if (s) {
-		rq = (struct cg_request){ .entry = cg_unshare_entry(), .flags = flags,
-					  .chrooted = chrooted };
-		rule = cg_decide_unshare(&cg_profiles[s->profile], &rq);
-		if (rule > CG_RULE_NONE) {
-			cg_record(s, &rq, rule, s->mode);
-			if (s->mode == CG_MODE_ENFORCE)
-				err = -cg_rules[rule].err;
-		} else {
-			flags = cg_unshare_drop(s, &rq);
-		}
-	}
-	rcu_read_unlock();
-	if (err)
-		return err;
-
-	atomic_long_inc(&cg_inflight);
-	ret = cg_orig_ksys_unshare(flags);
-	atomic_long_dec(&cg_inflight);
-	return ret;
-}
-
-static void cg_on_ksys_unshare(struct pt_regs *regs, unsigned long parent_ip)
-{
-	const struct cg_scope *s;
-	struct cg_request rq;
+	u64 drop;
 	int rule;
 
-	if (within_module(parent_ip, THIS_MODULE) || (current->flags & PF_KTHREAD))
+	if (current->flags & PF_KTHREAD)
 		return;
 
 	rcu_read_lock();
 	s = cg_scope_of_current();
 	if (!s)
 		goto out;
-	rq = (struct cg_request){ .entry = cg_unshare_entry(), .flags = regs->di,
-				  .chrooted = CG_FACT_UNKNOWN };
+	rq = (struct cg_request){ .entry = cg_unshare_entry(), .flags = regs->di };
 	cg_checked(s, rq.entry);
 	rule = cg_decide_unshare(&cg_profiles[s->profile], &rq);
-	if (rule == CG_VERDICT_SLOW)
-		regs->ip = (unsigned long)cg_ksys_unshare_slow;
-	else if (rule > CG_RULE_NONE)
+	if (rule > CG_RULE_NONE) {
 		cg_verdict(regs, s, &rq, rule);
-	else
-		regs->di = cg_unshare_drop(s, &rq);
+		goto out;
+	}
+	/* The bits the profile ignores: the host must never act on them. */
+	drop = cg_unshare_dropped_bits(&cg_profiles[s->profile], rq.flags);
+	if (drop) {
+		cg_record(s, &rq, CG_RULE_UDROP, s->mode);
+		if (s->mode == CG_MODE_ENFORCE)
+			regs->di = rq.flags & ~drop;
+	}
 out:
 	rcu_read_unlock();
 }
@@ -436,27 +387,29 @@ out:
 	rcu_read_unlock();
 }
 
-static void cg_on_x64_setns(struct pt_regs *regs, unsigned long parent_ip)
+static void cg_on_x64_setns(unsigned long ip, unsigned long parent_ip,
+			    struct ftrace_ops *ops, struct ftrace_regs *fregs)
 {
-	cg_on_setns(regs, false);
+	cg_on_setns(ftrace_get_regs(fregs), false);
 }
 
-static void cg_on_ia32_setns(struct pt_regs *regs, unsigned long parent_ip)
+static void cg_on_ia32_setns(unsigned long ip, unsigned long parent_ip,
+			     struct ftrace_ops *ops, struct ftrace_regs *fregs)
 {
-	cg_on_setns(regs, true);
+	cg_on_setns(ftrace_get_regs(fregs), true);
 }
 
 /*
  * The kernel's own objects inside setns(): refuse a namespace type (or a
- * pidfd) the profile does not allow even if the fd was swapped after the
- * entry check. Enforce mode only: in audit mode the entry already recorded
- * the call, and Linux answers.
+ * pidfd, type 0) the profile does not allow even if the fd was swapped after
+ * the entry check. Enforce mode only: in audit mode the entry already
+ * recorded the call, and Linux answers.
  */
 static void cg_refuse_ns_type(struct pt_regs *regs, u64 type)
 {
-	const struct cg_profile_def *p;
 	const struct cg_scope *s;
 	struct cg_request rq;
+	int rule;
 
 	if (current->flags & PF_KTHREAD)
 		return;
@@ -464,22 +417,22 @@ static void cg_refuse_ns_type(struct pt_regs *regs, u64 type)
 	s = cg_scope_of_current();
 	if (!s || s->mode != CG_MODE_ENFORCE)
 		goto out;
-	p = &cg_profiles[s->profile];
-	if (!(p->rules & CG_RULE_BIT(CG_RULE_S2)) || (type && (type & p->setns_types)))
-		goto out;
 	rq = (struct cg_request){
 		.entry = in_ia32_syscall() ? CG_ENTRY_IA32_SETNS : CG_ENTRY_SETNS,
 		.ns_type = type, .ns_file_open = true,
 	};
-	cg_verdict(regs, s, &rq, CG_RULE_S2);
+	rule = cg_decide_ns_install(&cg_profiles[s->profile], &rq);
+	if (rule > CG_RULE_NONE)
+		cg_verdict(regs, s, &rq, rule);
 out:
 	rcu_read_unlock();
 }
 
 #define CG_NS_INSTALL_HOOK(fn, type)						\
-static void cg_on_##fn(struct pt_regs *regs, unsigned long parent_ip)		\
+static void cg_on_##fn(unsigned long ip, unsigned long parent_ip,		\
+		       struct ftrace_ops *ops, struct ftrace_regs *fregs)	\
 {										\
-	cg_refuse_ns_type(regs, type);						\
+	cg_refuse_ns_type(ftrace_get_regs(fregs), type);			\
 }
 CG_NS_INSTALL_HOOK(userns_install, CG_CLONE_NEWUSER)
 CG_NS_INSTALL_HOOK(pidns_install, CG_CLONE_NEWPID)
@@ -487,158 +440,188 @@ CG_NS_INSTALL_HOOK(cgroupns_install, CG_CLONE_NEWCGROUP)
 CG_NS_INSTALL_HOOK(timens_install, CG_CLONE_NEWTIME)
 
 /* pidfd_pid() is how setns() recognises a pidfd; elsewhere leave it alone. */
-static void cg_on_pidfd_pid(struct pt_regs *regs, unsigned long parent_ip)
+static void cg_on_pidfd_pid(unsigned long ip, unsigned long parent_ip,
+			    struct ftrace_ops *ops, struct ftrace_regs *fregs)
 {
 	if (cg_in_setns())
-		cg_refuse_ns_type(regs, 0);
+		cg_refuse_ns_type(ftrace_get_regs(fregs), 0);
 }
 
-/* ---- registration -------------------------------------------------------- */
+/* ---- create_user_ns(): Linux's own chroot refusal (C10, U3) ------------ */
 
-struct cg_hook {
-	const char *symbol;
-	void (*handler)(struct pt_regs *regs, unsigned long parent_ip);
-	unsigned long start;	/* resolved at init */
-};
-
-#define CG_HOOK(sym, fn) { .symbol = sym, .handler = fn }
-
-/* Hottest first: the dispatcher walks this table in order. */
-static struct cg_hook cg_hooks[] = {
-	CG_HOOK("kernel_clone", cg_on_kernel_clone),
-	CG_HOOK("__x64_sys_clone3", cg_on_x64_clone3),
-	CG_HOOK("ksys_unshare", cg_on_ksys_unshare),
-	CG_HOOK("__x64_sys_setns", cg_on_x64_setns),
-	CG_HOOK("__ia32_sys_clone3", cg_on_ia32_clone3),
-	CG_HOOK("__ia32_sys_setns", cg_on_ia32_setns),
-	CG_HOOK("userns_install", cg_on_userns_install),
-	CG_HOOK("pidns_install", cg_on_pidns_install),
-	CG_HOOK("cgroupns_install", cg_on_cgroupns_install),
-	CG_HOOK("timens_install", cg_on_timens_install),
-	CG_HOOK("pidfd_pid", cg_on_pidfd_pid),
-};
-
-/* The fentry call sits at the function start, or after an ENDBR with IBT. */
-#define CG_FENTRY_MAX_OFFSET	8
-
-/*
- * One ftrace_ops covers every hooked function, so loading and unloading
- * patch kernel text once and wait for one grace period, not one per hook.
- */
-static void cg_dispatch(unsigned long ip, unsigned long parent_ip,
-			struct ftrace_ops *ops, struct ftrace_regs *fregs)
+static int cg_on_create_user_ns_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	int i;
+	const struct cg_scope *s;
+	struct cg_request rq;
+	int rule;
 
-	for (i = 0; i < ARRAY_SIZE(cg_hooks); i++) {
-		if (ip - cg_hooks[i].start < CG_FENTRY_MAX_OFFSET) {
-			cg_hooks[i].handler(ftrace_get_regs(fregs), parent_ip);
-			return;
-		}
-	}
-}
-
-static struct ftrace_ops cg_ops = {
-	.func = cg_dispatch,
-	/* RECURSION: ftrace guards the callback and runs it with preemption off. */
-	.flags = FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_RECURSION,
-};
-static bool cg_ops_registered;
-
-/*
- * Where a function starts. kallsyms_lookup_name() is not exported; a kprobe
- * tells where it is. On IBT kernels a kprobe sits after the ENDBR, and an
- * indirect call must land on the ENDBR.
- */
-static unsigned long cg_func_start(unsigned long addr)
-{
-#ifdef CONFIG_X86_KERNEL_IBT
-	u32 insn;
-
-	if (!copy_from_kernel_nofault(&insn, (void *)(addr - ENDBR_INSN_SIZE), sizeof(insn)) &&
-	    is_endbr(insn))
-		addr -= ENDBR_INSN_SIZE;
-#endif
-	return addr;
-}
-
-static int cg_resolve(void)
-{
-	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
-	unsigned long (*lookup)(const char *name);
-	int i, ret;
-
-	ret = register_kprobe(&kp);
-	if (ret) {
-		pr_err("cannot locate kallsyms_lookup_name (kprobes: %d)\n", ret);
-		return ret;
-	}
-	lookup = (void *)cg_func_start((unsigned long)kp.addr);
-	unregister_kprobe(&kp);
-
-	for (i = 0; i < ARRAY_SIZE(cg_hooks); i++) {
-		cg_hooks[i].start = lookup(cg_hooks[i].symbol);
-		if (!cg_hooks[i].start) {
-			pr_err("cannot hook %s: symbol not found in this kernel\n",
-			       cg_hooks[i].symbol);
-			return -ENOENT;
-		}
-	}
-	cg_orig_kernel_clone = (void *)lookup("kernel_clone");
-	cg_orig_ksys_unshare = (void *)lookup("ksys_unshare");
-	cg_orig_current_chrooted = (void *)lookup("current_chrooted");
-	if (!cg_orig_current_chrooted) {
-		pr_err("missing symbol current_chrooted\n");
-		return -ENOENT;
-	}
+	if (regs_return_value(regs) != -EPERM || (current->flags & PF_KTHREAD))
+		return 0;
+	rcu_read_lock();
+	s = cg_scope_of_current();
+	if (!s)
+		goto out;
+	rq = (struct cg_request){
+		.entry = cg_in_unshare() ? cg_unshare_entry() : cg_clone_entry(),
+		.flags = CG_CLONE_NEWUSER,
+		.userns_eperm = true,
+	};
+	rule = cg_decide_userns_refusal(&cg_profiles[s->profile], &rq);
+	if (rule > CG_RULE_NONE)
+		cg_record(s, &rq, rule, s->mode);
+out:
+	rcu_read_unlock();
 	return 0;
 }
 
+static struct kretprobe cg_userns_probe = {
+	.kp.symbol_name = "create_user_ns",
+	.handler = cg_on_create_user_ns_ret,
+	/* Concurrent create_user_ns() calls tracked; beyond, a miss (nmissed). */
+	.maxactive = 64,
+};
+static bool cg_userns_probe_registered;
+
+/* ---- registration -------------------------------------------------------- */
+
+/*
+ * One ftrace_ops per hook: the callback is the hook's own function, so no
+ * address is ever needed. Each registration patches its function's fentry
+ * and waits for its own grace period: loading costs a few more milliseconds
+ * than one shared ops, in exchange for no symbol lookup at all.
+ */
+struct cg_hook {
+	const char *symbol;
+	const char *covers;	/* what is lost without it, for the coverage report */
+	bool core;		/* the module refuses to load without it */
+	bool attached;
+	struct ftrace_ops ops;
+};
+
+/* RECURSION: ftrace guards the callback and runs it with preemption off. */
+#define CG_HOOK(sym, fn, what, is_core) {					\
+	.symbol = sym, .covers = what, .core = is_core,				\
+	.ops = { .func = fn, .flags = FTRACE_OPS_FL_SAVE_REGS |			\
+			FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_RECURSION },	\
+}
+
+static struct cg_hook cg_hooks[] = {
+	CG_HOOK("kernel_clone", cg_on_kernel_clone,
+		"clone, fork, vfork and clone3 on both ABIs", true),
+	CG_HOOK("__x64_sys_clone3", cg_on_x64_clone3, "clone3: A1 and gVisor's errno order", false),
+	CG_HOOK("ksys_unshare", cg_on_ksys_unshare, "unshare, ia32_unshare", false),
+	CG_HOOK("__x64_sys_setns", cg_on_x64_setns, "setns", false),
+	CG_HOOK("__ia32_sys_clone3", cg_on_ia32_clone3,
+		"ia32_clone3: A1 and gVisor's errno order", false),
+	CG_HOOK("__ia32_sys_setns", cg_on_ia32_setns, "ia32_setns", false),
+	CG_HOOK("userns_install", cg_on_userns_install, "setns: S2 re-check (user)", false),
+	CG_HOOK("pidns_install", cg_on_pidns_install, "setns: S2 re-check (pid)", false),
+	CG_HOOK("cgroupns_install", cg_on_cgroupns_install, "setns: S2 re-check (cgroup)", false),
+	CG_HOOK("timens_install", cg_on_timens_install, "setns: S2 re-check (time)", false),
+	CG_HOOK("pidfd_pid", cg_on_pidfd_pid, "setns: S2 re-check (pidfd)", false),
+};
+
+/*
+ * The coverage report, /sys/module/clonegate/parameters/coverage: one line
+ * per hook, "yes|no SYMBOL: WHAT", then the C10/U3 probe.
+ */
+static int cg_coverage_get(char *buf, const struct kernel_param *kp)
+{
+	int i, n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(cg_hooks); i++)
+		n += sysfs_emit_at(buf, n, "%s %s: %s\n", cg_hooks[i].attached ? "yes" : "no",
+				   cg_hooks[i].symbol, cg_hooks[i].covers);
+	n += sysfs_emit_at(buf, n, "%s create_user_ns: C10 and U3 counted (Linux refuses)\n",
+			   cg_userns_probe_registered ? "yes" : "no");
+	return n;
+}
+
+static const struct kernel_param_ops cg_coverage_ops = { .get = cg_coverage_get };
+module_param_cb(coverage, &cg_coverage_ops, NULL, 0444);
+MODULE_PARM_DESC(coverage, "which kernel functions are hooked, and what each covers");
+
+/*
+ * Unload. After unregister_ftrace_function() returns, no callback runs and
+ * none will (ftrace waits for callbacks in progress: they run with
+ * preemption off). What may remain is a task that a callback redirected to
+ * a refusal stub and that was preempted before the stub's `ret`: it has
+ * module text on its stack until it runs again. Such a task is not in a
+ * quiescent state for RCU-tasks (only a voluntary switch, user mode or idle
+ * are), so synchronize_rcu_tasks() waits until every one has left. Nothing
+ * else of ours is ever on a task's stack: no hook sleeps or calls back into
+ * the kernel function it hooks. The kretprobe's handler runs in probe
+ * context, and unregister_kretprobe() waits for handlers in progress.
+ * Both waits are bounded by the time tasks take to pass through a
+ * scheduling point, not by anything a task can hold on to, and neither is
+ * interrupted by a signal.
+ */
 void cg_hooks_exit(void)
 {
-	/* No new callback, redirect or slow-path entry after this. */
-	if (cg_ops_registered) {
-		unregister_ftrace_function(&cg_ops);
-		cg_ops_registered = false;
+	int i;
+
+	if (cg_userns_probe_registered) {
+		unregister_kretprobe(&cg_userns_probe);
+		cg_userns_probe_registered = false;
 	}
-	ftrace_free_filter(&cg_ops);
-	/*
-	 * A slow wrapper may sit in an original for a long time (a vfork
-	 * parent waits for its child). Wait for each to come back out...
-	 */
-	while (atomic_long_read(&cg_inflight))
-		schedule_timeout_interruptible(msecs_to_jiffies(10));
-	/*
-	 * ...and for every task to pass a voluntary schedule, so none is
-	 * still between a stub's or wrapper's last instruction and its return.
-	 */
+	for (i = 0; i < ARRAY_SIZE(cg_hooks); i++) {
+		if (cg_hooks[i].attached) {
+			unregister_ftrace_function(&cg_hooks[i].ops);
+			cg_hooks[i].attached = false;
+		}
+		ftrace_free_filter(&cg_hooks[i].ops);
+	}
 	synchronize_rcu_tasks();
+}
+
+static int cg_hook_attach(struct cg_hook *h)
+{
+	char buf[KSYM_NAME_LEN];
+	int ret;
+
+	/* ftrace_set_filter() may edit the string it parses. */
+	strscpy(buf, h->symbol, sizeof(buf));
+	ret = ftrace_set_filter(&h->ops, buf, strlen(buf), 1);
+	if (ret)
+		return ret;
+	ret = register_ftrace_function(&h->ops);
+	if (ret) {
+		ftrace_free_filter(&h->ops);
+		return ret;
+	}
+	h->attached = true;
+	return 0;
 }
 
 int cg_hooks_init(void)
 {
-	char buf[KSYM_NAME_LEN];
-	int i, ret;
+	int i, ret, missing = 0;
 
-	ret = cg_resolve();
-	if (ret)
-		return ret;
 	for (i = 0; i < ARRAY_SIZE(cg_hooks); i++) {
-		strscpy(buf, cg_hooks[i].symbol, sizeof(buf));
-		ret = ftrace_set_filter(&cg_ops, buf, strlen(buf), i == 0);
-		if (ret) {
-			pr_err("cannot hook %s: not traceable (%d)\n", cg_hooks[i].symbol, ret);
-			ftrace_free_filter(&cg_ops);
+		struct cg_hook *h = &cg_hooks[i];
+
+		ret = cg_hook_attach(h);
+		if (!ret)
+			continue;
+		if (h->core) {
+			pr_err("cannot hook %s (%d): %s\n", h->symbol, ret,
+			       ret == -EBUSY ? "another IPMODIFY user, such as a livepatch?" :
+			       "not in this kernel, or not traceable");
+			cg_hooks_exit();
 			return ret;
 		}
+		pr_warn("not covered: %s (cannot hook %s: %d)\n", h->covers, h->symbol, ret);
+		missing++;
 	}
-	ret = register_ftrace_function(&cg_ops);
+	ret = register_kretprobe(&cg_userns_probe);
 	if (ret) {
-		pr_err("cannot attach to ftrace (%d; another IPMODIFY user such as a livepatch?)\n",
-		       ret);
-		ftrace_free_filter(&cg_ops);
-		return ret;
+		pr_warn("not counted: C10 and U3 (cannot probe create_user_ns: %d); Linux still refuses\n",
+			ret);
+		missing++;
+	} else {
+		cg_userns_probe_registered = true;
 	}
-	cg_ops_registered = true;
+	pr_info("%s (see /sys/module/clonegate/parameters/coverage)\n",
+		missing ? "some entry points are not covered" : "every entry point is covered");
 	return 0;
 }

@@ -35,10 +35,17 @@
  * - Atomic state. All scopes form one immutable snapshot behind RCU
  *   (scope.c): a clone racing a change sees old or new, never a mix.
  *
- * - Safe unload. Hooks are unregistered first; the only code that can sleep
- *   inside an original function (the slow wrappers that need "is the caller
- *   chrooted?") is counted, and exit waits for it, then for an RCU-tasks
- *   grace period so no task is left in module text.
+ * - IBT-safe. Hooks attach by function name through ftrace and kprobes;
+ *   the module never looks a kernel symbol up and never calls a kernel
+ *   function through a pointer (on CPUs with control-flow enforcement that
+ *   is a #CP oops for any function the kernel never takes the address of).
+ *   The cost: "is the caller chrooted?" cannot be asked without sleeping, so
+ *   Linux's own refusal carries C10/U3 and a probe attributes it.
+ *
+ * - Safe unload. Hooks are unregistered first; no hook sleeps or calls the
+ *   function it hooks, so the only module text a task can still be in is a
+ *   refusal stub it was redirected to, and an RCU-tasks grace period waits
+ *   for every such task to leave (hooks.c, cg_hooks_exit()).
  *
  * - Observability. Each refusal/audit is counted per rule, logged as one
  *   rate-limited line, and fired on the clonegate:clonegate_decision

@@ -5,14 +5,18 @@
  * Every entry point, on every ABI, ends here; a profile changes which rules
  * are active and which flags are supported, never which code runs. The rules
  * and their order are those of gVisor's Task.Clone, Task.Unshare and
- * Task.Setns at commit 21d66119 (../shared/spec/clone-policy.md).
+ * Task.Setns at commit 21d66119 (docs/policy.md).
  *
  * The engine reads only the request and the calling task's own state, and
- * never sleeps, so it can run inside an ftrace callback. The one fact it
- * cannot get there is "is the caller chrooted?" (the kernel computes it with
- * path references that may sleep); when a rule needs it and the caller could
- * not supply it, the engine answers CG_VERDICT_SLOW and the hook re-asks from
- * a sleepable context.
+ * never sleeps, so it runs inside an ftrace callback. The one fact it cannot
+ * get there is "is the caller chrooted?" (C10, U3): the kernel computes it
+ * with path references that may sleep, in a function it does not export.
+ * Linux refuses a chrooted caller's new user namespace itself, with gVisor's
+ * errno (EPERM), so the engine leaves that refusal to Linux and attributes it
+ * when create_user_ns() returns EPERM (cg_decide_userns_refusal()). The
+ * price: where gVisor would check the chroot first, the engine's later rules
+ * answer first (a chrooted caller at user namespace depth 32 gets C11's
+ * EUSERS, not C10's EPERM; docs/policy.md lists it).
  *
  * Capabilities are evaluated the way gVisor does (and cap_capable() does):
  * from the credentials alone, without LSM hooks or audit side effects. An LSM
@@ -20,7 +24,6 @@
  */
 #include <linux/cred.h>
 #include <linux/fs_struct.h>
-#include <linux/path.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched/signal.h>
 #include <linux/uidgid.h>
@@ -71,19 +74,12 @@ static bool cg_ids_mapped(void)
 }
 
 /*
- * The shared NEWUSER checks (C10-C12, U3-U4). Returns the refusing rule,
- * CG_VERDICT_SLOW, or CG_RULE_NONE.
+ * The shared NEWUSER checks (C11-C12, U4), in gVisor's order; C10/U3 (the
+ * chroot) come first in gVisor and are Linux's, see the top of this file.
  */
-static int cg_check_newuser(const struct cg_profile_def *p, const struct cg_request *rq,
-			    enum cg_rule chroot_rule, enum cg_rule depth_rule,
+static int cg_check_newuser(const struct cg_profile_def *p, enum cg_rule depth_rule,
 			    enum cg_rule ids_rule)
 {
-	if (ACTIVE(p, chroot_rule)) {
-		if (rq->chrooted == CG_FACT_UNKNOWN)
-			return CG_VERDICT_SLOW;
-		if (rq->chrooted)
-			return chroot_rule;
-	}
 	if (ACTIVE(p, depth_rule) && current_user_ns()->level >= CG_MAX_USERNS_LEVEL)
 		return depth_rule;
 	if (ACTIVE(p, ids_rule) && !cg_ids_mapped())
@@ -127,7 +123,7 @@ int cg_decide_clone(const struct cg_profile_def *p, const struct cg_request *rq,
 	    (CG_CLONE_FS | CG_CLONE_NEWNS))
 		return CG_RULE_C9;
 	if (f & CG_CLONE_NEWUSER) {
-		r = cg_check_newuser(p, rq, CG_RULE_C10, CG_RULE_C11, CG_RULE_C12);
+		r = cg_check_newuser(p, CG_RULE_C11, CG_RULE_C12);
 		if (r != CG_RULE_NONE)
 			return r;
 	}
@@ -140,6 +136,22 @@ int cg_decide_clone(const struct cg_profile_def *p, const struct cg_request *rq,
 	    !(f & CG_CLONE_NEWUSER) && !cg_has_own_cap(CAP_SYS_ADMIN))
 		return CG_RULE_C13;
 	return CG_RULE_NONE;
+}
+
+/*
+ * clone3's entry: A1 on the size argument, then C1..C3 on a preview of user
+ * memory, when it could be read. Only the rules Linux would pre-empt with a
+ * different errno are decided here; kernel_clone() decides the rest, and
+ * these again, on the kernel's copy.
+ */
+int cg_decide_clone3_entry(const struct cg_profile_def *p, const struct cg_request *rq)
+{
+	if (ACTIVE(p, CG_RULE_CLONE3_SIZE) &&
+	    (rq->clone3_size < CG_CLONE_ARGS_SIZE_MIN || rq->clone3_size > CG_CLONE_ARGS_SIZE_MAX))
+		return CG_RULE_CLONE3_SIZE;
+	if (!rq->previewed)
+		return CG_RULE_NONE;
+	return cg_decide_clone(p, rq, CG_RULE_C3);
 }
 
 /* unshare: implied flags first, then U1..U5 (gVisor's sys_unshare + Task.Unshare). */
@@ -158,7 +170,7 @@ int cg_decide_unshare(const struct cg_profile_def *p, const struct cg_request *r
 	if (ACTIVE(p, CG_RULE_U2) && (f & CG_CLONE_THREAD) && !thread_group_empty(current))
 		return CG_RULE_U2;
 	if (f & CG_CLONE_NEWUSER) {
-		r = cg_check_newuser(p, rq, CG_RULE_U3, CG_RULE_U4_DEPTH, CG_RULE_U4_IDS);
+		r = cg_check_newuser(p, CG_RULE_U4_DEPTH, CG_RULE_U4_IDS);
 		if (r != CG_RULE_NONE)
 			return r;
 	}
@@ -169,6 +181,22 @@ int cg_decide_unshare(const struct cg_profile_def *p, const struct cg_request *r
 	    !(f & CG_CLONE_NEWUSER) && !cg_has_own_cap(CAP_SYS_ADMIN))
 		return CG_RULE_U5;
 	return CG_RULE_NONE;
+}
+
+/*
+ * create_user_ns() refused with EPERM a caller the engine let through. Of
+ * its reasons (chroot, unmapped ids, an LSM), the ids are C12/U4.ids, which
+ * the engine checks itself, before; the chroot is C10/U3. An LSM that
+ * refuses with EPERM is counted as the chroot (docs/policy.md says so).
+ */
+int cg_decide_userns_refusal(const struct cg_profile_def *p, const struct cg_request *rq)
+{
+	bool unshare = rq->entry == CG_ENTRY_UNSHARE || rq->entry == CG_ENTRY_IA32_UNSHARE;
+	enum cg_rule chroot_rule = unshare ? CG_RULE_U3 : CG_RULE_C10;
+
+	if (!rq->userns_eperm || !ACTIVE(p, chroot_rule) || !cg_ids_mapped())
+		return CG_RULE_NONE;
+	return chroot_rule;
 }
 
 /* The unshare bits the profile ignores: the host must never act on them. */
@@ -208,5 +236,16 @@ int cg_decide_setns(const struct cg_profile_def *p, const struct cg_request *rq)
 		if (ACTIVE(p, CG_RULE_S6) && READ_ONCE(current->fs->users) != 1)
 			return CG_RULE_S6;
 	}
+	return CG_RULE_NONE;
+}
+
+/*
+ * Inside setns(), on the kernel's own namespace object (type 0: a pidfd):
+ * S2 again, so an fd swapped after the entry check cannot get through.
+ */
+int cg_decide_ns_install(const struct cg_profile_def *p, const struct cg_request *rq)
+{
+	if (ACTIVE(p, CG_RULE_S2) && (!rq->ns_type || !(rq->ns_type & p->setns_types)))
+		return CG_RULE_S2;
 	return CG_RULE_NONE;
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* clonegate status: the module, its scopes and its counters. */
+/* clonegate status: the module, its coverage, its scopes and its counters. */
+#include <string.h>
 #include <unistd.h>
 
 #include <clonegate/tables.h>
@@ -12,8 +13,9 @@ static int status_help(void)
 {
 	printf("Usage: clonegate status [--all] [--json]\n"
 	       "\n"
-	       "Whether the module is loaded and its version, every scope (as 'policy\n"
-	       "list'), and the module-wide counters since it was loaded: calls checked\n"
+	       "Whether the module is loaded and its version, which entry points its\n"
+	       "hooks cover on this kernel, every scope (as 'policy list'), and the\n"
+	       "module-wide counters since it was loaded: calls checked\n"
 	       "per entry point, refusals (enforce) and would-be refusals (audit) per\n"
 	       "rule, unshare calls whose ignored bits were dropped.\n"
 	       "\n"
@@ -65,6 +67,55 @@ static bool print_family(const char *kind, const __u64 *vals, __u32 n, enum row_
 	if (json_output)
 		jw_end_object();
 	return printed;
+}
+
+#define COVERAGE_FILE "/sys/module/clonegate/parameters/coverage"
+
+/*
+ * The module's coverage report: one line per hook, "yes|no SYMBOL: WHAT".
+ * Text: one line when everything is covered, else what is not. JSON: an
+ * array of {symbol, attached, covers}. A module too old to report says so.
+ */
+static void print_coverage(void)
+{
+	char line[256], *sym, *what;
+	int total = 0, missing = 0;
+	FILE *f = fopen(COVERAGE_FILE, "r");
+
+	if (json_output)
+		jw_begin_array("coverage");
+	else if (!f)
+		printf("coverage: not reported by this module (%s)\n", COVERAGE_FILE);
+	while (f && fgets(line, sizeof(line), f)) {
+		bool yes = !strncmp(line, "yes ", 4);
+
+		line[strcspn(line, "\n")] = '\0';
+		sym = strchr(line, ' ');
+		what = sym ? strstr(sym, ": ") : NULL;
+		if (!what)
+			continue;
+		*what = '\0';
+		what += 2;
+		sym++;
+		total++;
+		if (json_output) {
+			jw_begin_object(NULL);
+			jw_string("symbol", sym);
+			jw_bool("attached", yes);
+			jw_string("covers", what);
+			jw_end_object();
+		} else if (!yes) {
+			if (!missing++)
+				printf("coverage: NOT covered on this kernel:\n");
+			printf("  %s (no hook on %s)\n", what, sym);
+		}
+	}
+	if (json_output)
+		jw_end_array();
+	else if (f && !missing)
+		printf("coverage: every entry point (%d of %d hooks attached)\n", total, total);
+	if (f)
+		fclose(f);
 }
 
 int do_status(int argc, char **argv)
@@ -125,6 +176,7 @@ int do_status(int argc, char **argv)
 		jw_u64("abi_version", v.abi_version);
 		jw_string("kernel_release", v.kernel_release);
 		jw_u64("max_scopes", v.max_scopes);
+		print_coverage();
 		jw_end_object();
 		scopes_print(&t, "");
 		jw_begin_object("counters");
@@ -138,6 +190,7 @@ int do_status(int argc, char **argv)
 	} else {
 		printf("module: loaded, version %s (abi %u) on %s\n", v.module_version,
 		       v.abi_version, v.kernel_release);
+		print_coverage();
 		printf("\nscopes (%u of at most %u):\n", t.n, v.max_scopes);
 		scopes_print(&t, "  ");
 		printf("\ncounters (since load):\n");

@@ -67,7 +67,7 @@ enum cg_entry {
 #define CG_ENTRY_SLOTS	16
 
 /*
- * Rules of ../shared/spec/clone-policy.md, in the order each family is
+ * Rules of docs/policy.md, in the order each family is
  * checked. The numeric values are ABI (counters, events, logs).
  */
 enum cg_rule {

@@ -13,6 +13,13 @@
 
 #include "abi.h"
 
+/* Rule errnos below are Linux's own (positive) values. */
+#ifdef __KERNEL__
+#include <linux/errno.h>
+#else
+#include <errno.h>
+#endif
+
 /* x86-64 clone flags, spec section 1 (fixed ABI values). */
 #define CG_CSIGNAL		0x000000ffULL
 #define CG_CLONE_NEWTIME	0x00000080ULL
@@ -82,13 +89,6 @@ static const char *const cg_mode_names[CG_MODE_MAX] = {
 	[CG_MODE_OFF] = "off", [CG_MODE_AUDIT] = "audit", [CG_MODE_ENFORCE] = "enforce",
 };
 
-/* errno values as positive numbers (x86-64 Linux). */
-#define CG_EPERM	1
-#define CG_EBADF	9
-#define CG_EINVAL	22
-#define CG_EUSERS	87
-#define CG_ENOTSUP	95
-
 struct cg_rule_def {
 	const char *name;	/* as in the spec: "C1", "U4.depth", ... */
 	int err;		/* errno on refusal (0: not a refusal) */
@@ -97,33 +97,33 @@ struct cg_rule_def {
 
 static const struct cg_rule_def cg_rules[CG_RULE_MAX] = {
 	[CG_RULE_NONE]	= { "none", 0, "allowed" },
-	[CG_RULE_CLONE3_SIZE] = { "A1", CG_EINVAL, "clone3 size < 64 or > 88" },
-	[CG_RULE_C1]	= { "C1", CG_EINVAL, "flag the profile does not support" },
-	[CG_RULE_C2]	= { "C2", CG_EINVAL, "SIGHAND without VM" },
-	[CG_RULE_C3]	= { "C3", CG_ENOTSUP, "clone3 set_tid" },
-	[CG_RULE_C4]	= { "C4", CG_EINVAL, "THREAD without SIGHAND" },
-	[CG_RULE_C5]	= { "C5", CG_EINVAL, "THREAD with NEWPID or after unshare(NEWPID)" },
-	[CG_RULE_C6]	= { "C6", CG_EINVAL, "NEWPID after unshare(NEWPID)" },
-	[CG_RULE_C7]	= { "C7", CG_EINVAL, "NEWUSER with THREAD or FS" },
-	[CG_RULE_C8]	= { "C8", CG_EINVAL, "exit signal outside 0..64" },
-	[CG_RULE_C9]	= { "C9", CG_EINVAL, "FS with NEWNS" },
-	[CG_RULE_C10]	= { "C10", CG_EPERM, "NEWUSER while chrooted" },
-	[CG_RULE_C11]	= { "C11", CG_EUSERS, "NEWUSER beyond user ns depth 32" },
-	[CG_RULE_C12]	= { "C12", CG_EPERM, "NEWUSER with unmapped euid/egid" },
-	[CG_RULE_C13]	= { "C13", CG_EPERM, "NEWPID/NET/UTS/IPC without CAP_SYS_ADMIN" },
-	[CG_RULE_U1]	= { "U1", CG_EINVAL, "unshare VM or SIGHAND" },
-	[CG_RULE_U2]	= { "U2", CG_EINVAL, "unshare THREAD (or NEWPID/NEWUSER) when multithreaded" },
-	[CG_RULE_U3]	= { "U3", CG_EPERM, "unshare NEWUSER while chrooted" },
-	[CG_RULE_U4_DEPTH] = { "U4.depth", CG_EUSERS, "unshare NEWUSER beyond user ns depth 32" },
-	[CG_RULE_U4_IDS] = { "U4.ids", CG_EPERM, "unshare NEWUSER with unmapped euid/egid" },
-	[CG_RULE_U5]	= { "U5", CG_EPERM, "unshare NEWPID/NET/UTS/IPC/NS without CAP_SYS_ADMIN" },
+	[CG_RULE_CLONE3_SIZE] = { "A1", EINVAL, "clone3 size < 64 or > 88" },
+	[CG_RULE_C1]	= { "C1", EINVAL, "flag the profile does not support" },
+	[CG_RULE_C2]	= { "C2", EINVAL, "SIGHAND without VM" },
+	[CG_RULE_C3]	= { "C3", EOPNOTSUPP, "clone3 set_tid" },
+	[CG_RULE_C4]	= { "C4", EINVAL, "THREAD without SIGHAND" },
+	[CG_RULE_C5]	= { "C5", EINVAL, "THREAD with NEWPID or after unshare(NEWPID)" },
+	[CG_RULE_C6]	= { "C6", EINVAL, "NEWPID after unshare(NEWPID)" },
+	[CG_RULE_C7]	= { "C7", EINVAL, "NEWUSER with THREAD or FS" },
+	[CG_RULE_C8]	= { "C8", EINVAL, "exit signal outside 0..64" },
+	[CG_RULE_C9]	= { "C9", EINVAL, "FS with NEWNS" },
+	[CG_RULE_C10]	= { "C10", EPERM, "NEWUSER while chrooted" },
+	[CG_RULE_C11]	= { "C11", EUSERS, "NEWUSER beyond user ns depth 32" },
+	[CG_RULE_C12]	= { "C12", EPERM, "NEWUSER with unmapped euid/egid" },
+	[CG_RULE_C13]	= { "C13", EPERM, "NEWPID/NET/UTS/IPC without CAP_SYS_ADMIN" },
+	[CG_RULE_U1]	= { "U1", EINVAL, "unshare VM or SIGHAND" },
+	[CG_RULE_U2]	= { "U2", EINVAL, "unshare THREAD (or NEWPID/NEWUSER) when multithreaded" },
+	[CG_RULE_U3]	= { "U3", EPERM, "unshare NEWUSER while chrooted" },
+	[CG_RULE_U4_DEPTH] = { "U4.depth", EUSERS, "unshare NEWUSER beyond user ns depth 32" },
+	[CG_RULE_U4_IDS] = { "U4.ids", EPERM, "unshare NEWUSER with unmapped euid/egid" },
+	[CG_RULE_U5]	= { "U5", EPERM, "unshare NEWPID/NET/UTS/IPC/NS without CAP_SYS_ADMIN" },
 	[CG_RULE_UDROP]	= { "U-drop", 0, "unshare bits gVisor ignores are dropped" },
-	[CG_RULE_S1]	= { "S1", CG_EBADF, "setns fd not open" },
-	[CG_RULE_S2]	= { "S2", CG_EINVAL, "setns fd not a net/ipc/mnt/uts namespace" },
-	[CG_RULE_S3]	= { "S3", CG_EINVAL, "setns nstype does not match" },
-	[CG_RULE_S4]	= { "S4", CG_EPERM, "setns net/ipc/uts without CAP_SYS_ADMIN" },
-	[CG_RULE_S5]	= { "S5", CG_EPERM, "setns mnt without CAP_SYS_ADMIN and CAP_SYS_CHROOT" },
-	[CG_RULE_S6]	= { "S6", CG_EINVAL, "setns mnt while sharing the fs context" },
+	[CG_RULE_S1]	= { "S1", EBADF, "setns fd not open" },
+	[CG_RULE_S2]	= { "S2", EINVAL, "setns fd not a net/ipc/mnt/uts namespace" },
+	[CG_RULE_S3]	= { "S3", EINVAL, "setns nstype does not match" },
+	[CG_RULE_S4]	= { "S4", EPERM, "setns net/ipc/uts without CAP_SYS_ADMIN" },
+	[CG_RULE_S5]	= { "S5", EPERM, "setns mnt without CAP_SYS_ADMIN and CAP_SYS_CHROOT" },
+	[CG_RULE_S6]	= { "S6", EINVAL, "setns mnt while sharing the fs context" },
 };
 
 #define CG_RULE_BIT(r)	(1ULL << (r))

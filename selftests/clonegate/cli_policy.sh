@@ -43,7 +43,7 @@ grep -q '^nobody:' /etc/passwd 2>/dev/null ||
 	echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >>/etc/passwd
 
 echo "TAP version 13"
-echo "1..15"
+echo "1..17"
 mkdir -p "$DIR"
 ok "policy apply --cgroup enforce" $CG policy apply --cgroup "$DIR" --mode enforce
 ok "policy list shows the scope" sh -c "$CG policy list > /tmp/cli.list && grep -q 'cgtest-cli-$$' /tmp/cli.list && grep -q enforce /tmp/cli.list && grep -q gvisor-21d66119 /tmp/cli.list"
@@ -51,6 +51,8 @@ ok "policy list --json parses as one scope" sh -c "$CG --json policy list | grep
 ok "policy apply changes the mode in place" $CG policy apply --cgroup "$DIR" --mode audit --profile gvisor-8623c872
 ok "the change is listed" sh -c "$CG policy list | grep 'cgtest-cli-$$' | grep -q audit"
 ok "status reports the module and the scope" sh -c "$CG status | grep -q 'cgtest-cli-$$'"
+ok "status says every entry point is covered" sh -c "$CG status | grep -qx 'coverage: every entry point (12 of 12 hooks attached)'"
+ok "status --json lists the 12 hooks, all attached" sh -c "$CG --json status > /tmp/cli.json && [ \$(grep -o '\"attached\":true' /tmp/cli.json | wc -l) = 12 ] && ! grep -q '\"attached\":false' /tmp/cli.json"
 exits 2 "unknown profile is an operational error" $CG policy apply --cgroup "$DIR" --mode enforce --profile nope
 ok "the message names the unknown profile" grep -q "unknown profile" /tmp/cli.last
 exits 1 "missing --mode is a usage error" $CG policy apply --cgroup "$DIR"

@@ -111,4 +111,31 @@ TEST(ioctl_version)
 	EXPECT_STREQ(sysver, v.module_version);
 }
 
+/*
+ * Every hook attached on the kernels we test (both have ia32 emulation and
+ * time namespaces): one "yes SYMBOL: WHAT" line per hook and the probe, and
+ * the one core hook first. A kernel without them reports "no" lines instead
+ * (the debug kernel's config is where that is shown).
+ */
+TEST(coverage_reported)
+{
+	static const char *const want[] = {
+		"kernel_clone", "__x64_sys_clone3", "ksys_unshare", "__x64_sys_setns",
+		"__ia32_sys_clone3", "__ia32_sys_setns", "userns_install", "pidns_install",
+		"cgroupns_install", "timens_install", "pidfd_pid", "create_user_ns",
+	};
+	char buf[4096], *line, *save = NULL;
+	size_t i = 0;
+
+	ASSERT_LT(0, read_attr(SYSMOD "/parameters/coverage", buf, sizeof(buf)));
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save), i++) {
+		char sym[64];
+
+		ASSERT_GT(sizeof(want) / sizeof(want[0]), i) TH_LOG("extra line: %s", line);
+		ASSERT_EQ(1, sscanf(line, "yes %63[^:]:", sym)) TH_LOG("not covered: %s", line);
+		EXPECT_STREQ(want[i], sym);
+	}
+	EXPECT_EQ(sizeof(want) / sizeof(want[0]), i);
+}
+
 TEST_HARNESS_MAIN

@@ -19,9 +19,11 @@
  * the kernel's copy, with the spec's errno.
  *
  * unload_under_load: the module is unloaded and loaded again, with a policy
- * re-applied each time, while both CPUs create processes and threads in the
- * scope. Every cycle must succeed and no worker may see an unexpected error;
- * the runner fails the run on any kernel warning.
+ * re-applied each time, while both CPUs make every kind of call the hooks
+ * see in the scope: fork, threads, vfork, unshare, NEWUSER (allowed, and
+ * refused by Linux for a chrooted caller: the C10/U3 probe), setns (allowed,
+ * and refused by S2). Every cycle must succeed and no worker may see an
+ * unexpected answer; the runner fails the run on any kernel warning.
  */
 #include "cg_test.h"
 #include <sys/mman.h>
@@ -306,14 +308,45 @@ static void *t_thread_noop(void *arg)
 }
 
 /* A worker: fork/wait, vfork, threads, unshare(0) until told to stop. */
+/* In a child: unshare(NEWUSER), chrooted or not; exit 0 on the expected answer. */
+static bool newuser_child(bool chrooted)
+{
+	int st;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (chrooted && (chroot("/tmp/cgtest-race") || chdir("/")))
+			_exit(2);
+		if (unshare(CLONE_NEWUSER))
+			_exit(!(chrooted && errno == EPERM));
+		_exit(chrooted);
+	}
+	return pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && !WEXITSTATUS(st);
+}
+
+/* setns() into the own net ns (allowed), then pid ns (S2 while loaded). */
+static bool setns_calls(void)
+{
+	int net = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	int pid = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+	bool ok = net >= 0 && pid >= 0 && !t_setns(net, 0);
+	long r = pid >= 0 ? t_setns(pid, 0) : -EBADF;
+
+	ok = ok && (r == 0 || r == -EINVAL);
+	close(net);
+	close(pid);
+	return ok;
+}
+
 static void load_worker(int kind, int errs)
 {
-	long bad = 0, n = 0;
+	long bad = 0, n = 0, call = 0;
 	pthread_t th;
 	pid_t pid;
 
 	while (getppid() != 1) {
-		switch ((kind + n++) % 3) {
+		call = (kind + n++) % 6;
+		switch (call) {
 		case 0:
 			pid = fork();
 			if (pid == 0)
@@ -325,14 +358,23 @@ static void load_worker(int kind, int errs)
 			if (pthread_create(&th, NULL, t_thread_noop, NULL) || pthread_join(th, NULL))
 				bad++;
 			break;
-		default:
+		case 2:
 			if (t_sys_fork_exit(T_NR_VFORK) <= 0 || unshare(0))
 				bad++;
 			t_reap_all();
 			break;
+		case 3:
+		case 4:
+			if (!newuser_child(call == 4))
+				bad++;
+			break;
+		default:
+			if (!setns_calls())
+				bad++;
+			break;
 		}
 		if (bad) {
-			if (write(errs, &bad, sizeof(bad)) != sizeof(bad))
+			if (write(errs, &call, sizeof(call)) != sizeof(call))
 				_exit(2);
 			_exit(1);
 		}
@@ -357,6 +399,7 @@ TEST_F_TIMEOUT(race, unload_under_load, 1800)
 	if (access(t_module_path(), R_OK))
 		SKIP(return, "%s not found", t_module_path());
 	ASSERT_EQ(0, pipe2(errs, O_NONBLOCK));
+	mkdir("/tmp/cgtest-race", 0755);	/* the chrooted NEWUSER caller's root */
 	for (w = 0; w < 2; w++) {
 		pid_t mid = fork();
 
@@ -388,7 +431,7 @@ TEST_F_TIMEOUT(race, unload_under_load, 1800)
 		waitpid(workers[w], NULL, 0);
 	}
 	TH_LOG("%d load/unload cycles under load", cycles);
-	EXPECT_EQ(-1, read(errs[0], &bad, sizeof(bad))) TH_LOG("a worker saw %ld errors", bad);
+	EXPECT_EQ(-1, read(errs[0], &bad, sizeof(bad))) TH_LOG("a worker's call of kind %ld (see load_worker) failed", bad);
 	close(errs[0]);
 	close(errs[1]);
 	/* Orphaned workers notice their parent is gone and exit; the teardown's rmdir needs the cgroup empty. */

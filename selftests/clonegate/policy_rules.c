@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Table-driven tests of every rule in ../shared/spec/clone-policy.md.
+ * Table-driven tests of every rule of docs/policy.md.
  *
  * Each row: a subject state (credentials, namespaces, chroot, threads), one
  * call (entry point + arguments), and what the spec says gVisor answers: the
@@ -29,6 +29,8 @@ enum subject_state {
 	S_USERNS_UNMAPPED,	/* in a fresh user namespace with no id maps */
 	S_USERNS_DEPTH31,	/* 31 nested, mapped user namespaces */
 	S_CHROOT,		/* chrooted to a directory */
+	S_CHROOT_DEPTH31,	/* S_USERNS_DEPTH31, then chrooted */
+	S_CHROOT_UNMAPPED,	/* S_USERNS_UNMAPPED, then chrooted */
 	S_PIDNS_UNSHARED,	/* after unshare(CLONE_NEWPID) */
 	S_THREADED,		/* a second thread (shares VM, FS) */
 	S_UNPRIV_THREADED,
@@ -79,6 +81,14 @@ static void *t_park(void *arg)
 
 
 
+static int t_chroot(void)
+{
+	mkdir("/tmp/cgtest-chroot", 0755);
+	if (chroot("/tmp/cgtest-chroot") || chdir("/"))
+		return -errno;
+	return 0;
+}
+
 static int t_setup(enum subject_state st)
 {
 	pthread_t th;
@@ -103,10 +113,13 @@ static int t_setup(enum subject_state st)
 		}
 		return ret;
 	case S_CHROOT:
-		mkdir("/tmp/cgtest-chroot", 0755);
-		if (chroot("/tmp/cgtest-chroot") || chdir("/"))
-			return -errno;
-		return 0;
+		return t_chroot();
+	case S_CHROOT_DEPTH31:
+		ret = t_setup(S_USERNS_DEPTH31);
+		return ret ? ret : t_chroot();
+	case S_CHROOT_UNMAPPED:
+		ret = t_setup(S_USERNS_UNMAPPED);
+		return ret ? ret : t_chroot();
 	case S_PIDNS_UNSHARED:
 		return unshare(CLONE_NEWPID) ? -errno : 0;
 	case S_THREADED:
@@ -348,10 +361,20 @@ static const struct row rows_c9[] = {
 	CLONE("FS with NEWNS (seed: C1 first)", S_ROOT, T_FS | T_NEWNS | SIGCHLD_, CG_RULE_C1, EINVAL),
 };
 
+/*
+ * Linux refuses a chrooted caller's NEWUSER itself and the module counts it
+ * as C10; where gVisor checks the chroot first and Linux does not, the
+ * documented answer is pinned (docs/policy.md, "where the host keeps
+ * Linux's answer").
+ */
 static const struct row rows_c10[] = {
 	CLONE("chrooted NEWUSER", S_CHROOT, T_NEWUSER | SIGCHLD_, CG_RULE_C10, EPERM),
 	CLONE("chrooted fork", S_CHROOT, SIGCHLD_, 0, T_LINUX),
 	CLONE3("chrooted clone3 NEWUSER", S_CHROOT, T_NEWUSER, SIGCHLD_, CG_RULE_C10, EPERM),
+	CLONE("chrooted NEWUSER at depth 32 (C11 first: EUSERS)", S_CHROOT_DEPTH31,
+	      T_NEWUSER | SIGCHLD_, CG_RULE_C11, EUSERS),
+	CLONE("chrooted NEWUSER with unmapped ids (C12 first)", S_CHROOT_UNMAPPED,
+	      T_NEWUSER | SIGCHLD_, CG_RULE_C12, EPERM),
 };
 
 static const struct row rows_c11[] = {
@@ -387,6 +410,10 @@ static const struct row rows_u2[] = {
 
 static const struct row rows_u3[] = {
 	UNSHARE("chrooted unshare NEWUSER", S_CHROOT, T_NEWUSER, CG_RULE_U3, EPERM),
+	UNSHARE("chrooted unshare NEWUSER at depth 32 (U4.depth first: EUSERS)",
+		S_CHROOT_DEPTH31, T_NEWUSER, CG_RULE_U4_DEPTH, EUSERS),
+	UNSHARE("chrooted unshare NEWUSER unmapped (U4.ids first)", S_CHROOT_UNMAPPED,
+		T_NEWUSER, CG_RULE_U4_IDS, EPERM),
 };
 
 static const struct row rows_u4[] = {

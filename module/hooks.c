@@ -449,23 +449,52 @@ static void cg_on_pidfd_pid(unsigned long ip, unsigned long parent_ip,
 
 /* ---- create_user_ns(): Linux's own chroot refusal (C10, U3) ------------ */
 
+/*
+ * The request of the syscall in progress, rebuilt from its saved registers
+ * (the values the hooks saw for clone and unshare), or, for clone3, from a
+ * no-fault read of its struct: the engine needs it to tell whether a rule
+ * before C10/U3 already decided this call at the hook.
+ */
+static void cg_current_request(struct cg_request *rq)
+{
+	unsigned long a[6];
+	struct cg_clone3_preview c = {};
+
+	syscall_get_arguments(current, task_pt_regs(current), a);
+	if (cg_in_unshare()) {
+		rq->entry = cg_unshare_entry();
+		rq->flags = in_ia32_syscall() ? (u32)a[0] : a[0];
+		return;
+	}
+	rq->entry = cg_clone_entry();
+	if (!cg_is_clone3(rq->entry)) {
+		rq->flags = (in_ia32_syscall() ? (u32)a[0] : a[0]) & ~CG_CSIGNAL;
+		rq->exit_signal = a[0] & CG_CSIGNAL;
+		return;
+	}
+	rq->flags = CG_CLONE_NEWUSER;
+	if (a[1] >= CG_CLONE_ARGS_SIZE_MIN && a[1] <= sizeof(c) &&
+	    !copy_from_user_nofault(&c, (const void __user *)a[0], a[1])) {
+		rq->flags = c.flags;
+		rq->exit_signal = c.exit_signal;
+		rq->set_tid = c.set_tid != 0;
+	}
+}
+
 static int cg_on_create_user_ns_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	const struct cg_scope *s;
-	struct cg_request rq;
+	struct cg_request rq = { .userns_eperm = true };
 	int rule;
 
-	if (regs_return_value(regs) != -EPERM || (current->flags & PF_KTHREAD))
+	/* create_user_ns() returns an int: the upper half of rax is not part of it. */
+	if ((int)regs_return_value(regs) != -EPERM || (current->flags & PF_KTHREAD))
 		return 0;
 	rcu_read_lock();
 	s = cg_scope_of_current();
 	if (!s)
 		goto out;
-	rq = (struct cg_request){
-		.entry = cg_in_unshare() ? cg_unshare_entry() : cg_clone_entry(),
-		.flags = CG_CLONE_NEWUSER,
-		.userns_eperm = true,
-	};
+	cg_current_request(&rq);
 	rule = cg_decide_userns_refusal(&cg_profiles[s->profile], &rq);
 	if (rule > CG_RULE_NONE)
 		cg_record(s, &rq, rule, s->mode);

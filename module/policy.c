@@ -184,19 +184,23 @@ int cg_decide_unshare(const struct cg_profile_def *p, const struct cg_request *r
 }
 
 /*
- * create_user_ns() refused with EPERM a caller the engine let through. Of
- * its reasons (chroot, unmapped ids, an LSM), the ids are C12/U4.ids, which
- * the engine checks itself, before; the chroot is C10/U3. An LSM that
- * refuses with EPERM is counted as the chroot (docs/policy.md says so).
+ * create_user_ns() refused with EPERM a call the engine let through (or, in
+ * audit mode, merely recorded). Of Linux's reasons (chroot, unmapped ids, an
+ * LSM), the ids are C12/U4.ids; so, when no rule the engine decides itself
+ * refuses the call (that rule was recorded at the hook, and in gVisor's
+ * order without the chroot it comes first), the chroot is C10/U3. An LSM
+ * that refuses with EPERM is counted as the chroot (docs/policy.md).
  */
 int cg_decide_userns_refusal(const struct cg_profile_def *p, const struct cg_request *rq)
 {
 	bool unshare = rq->entry == CG_ENTRY_UNSHARE || rq->entry == CG_ENTRY_IA32_UNSHARE;
 	enum cg_rule chroot_rule = unshare ? CG_RULE_U3 : CG_RULE_C10;
+	int first;
 
-	if (!rq->userns_eperm || !ACTIVE(p, chroot_rule) || !cg_ids_mapped())
+	if (!rq->userns_eperm || !ACTIVE(p, chroot_rule))
 		return CG_RULE_NONE;
-	return chroot_rule;
+	first = unshare ? cg_decide_unshare(p, rq) : cg_decide_clone(p, rq, CG_RULE_MAX);
+	return first == CG_RULE_NONE ? chroot_rule : CG_RULE_NONE;
 }
 
 /* The unshare bits the profile ignores: the host must never act on them. */

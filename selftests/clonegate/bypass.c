@@ -23,7 +23,8 @@
  * setns_dup2_race: one thread keeps dup2()ing an allowed ns fd (own net)
  *   and refused ones (another pid ns, another cgroup ns) onto one fd number
  *   while another calls setns(fd, 0); after every success the thread's
- *   pid_for_children and cgroup namespaces must be unchanged.
+ *   pid_for_children and cgroup namespaces must be unchanged, and both
+ *   outcomes must be seen within a time bound (cg_test.h).
  * flag_flip: clone3 args rewritten between allowed and refused
  *   (CLONE_PIDFD, set_tid) while callers use them: none may get through,
  *   and both outcomes must be seen within a time bound (cg_test.h).
@@ -478,9 +479,15 @@ struct race_ns {
 	int net, pid, cgroup;	/* own net ns (allowed); another pid/cgroup ns */
 	volatile int stop;
 	long calls, ok, refused, other, leaks, other_errno;
+	unsigned long steps;	/* fds the swapper has put in place */
+	long long both_ms;	/* when both outcomes had been seen */
 };
 
-/* Each fd is held for a short spin: calls see both steady states and swaps. */
+/*
+ * Each fd is held for a short spin: calls see both steady states and swaps.
+ * Every 64th turn the allowed fd is held asleep, so that allowed calls are
+ * certain to happen (cg_test.h explains why under TCG they otherwise may not).
+ */
 static void *dup2_swapper(void *arg)
 {
 	struct race_ns *r = arg;
@@ -488,23 +495,33 @@ static void *dup2_swapper(void *arg)
 
 	for (n = 0; !r->stop; n++) {
 		dup2(n % 2 == 0 ? r->net : n % 4 == 1 ? r->pid : r->cgroup, FIXFD);
+		__atomic_store_n(&r->steps, n + 1, __ATOMIC_RELEASE);
+		if (n % 64 == 62) {	/* even: the own net ns */
+			t_race_nap();
+			continue;
+		}
 		for (spin = 0; spin < 20000 && !r->stop; spin++)
 			__asm__ volatile("" ::: "memory");
 	}
 	return NULL;
 }
 
+/* At least @calls, then on until both outcomes, within T_RACE_BOTH_MS. */
 static void race_setns(struct race_ns *r, long calls)
 {
 	unsigned long p0 = ns_ino("pid_for_children"), c0 = ns_ino("cgroup");
+	long long start = t_now_ms();
 	pthread_t th;
-	long i, ret;
+	long ret;
 
 	dup2(r->net, FIXFD);
+	r->both_ms = -1;
 	if (pthread_create(&th, NULL, dup2_swapper, r))
 		return;
-	/* At least @calls, and on until both outcomes were seen (at most 4x). */
-	for (i = 0; i < 4 * calls && (i < calls || !r->ok || !r->refused); i++) {
+	while (!__atomic_load_n(&r->steps, __ATOMIC_ACQUIRE))
+		sched_yield();
+	while (r->calls < calls ||
+	       ((!r->ok || !r->refused) && t_now_ms() - start < T_RACE_BOTH_MS)) {
 		ret = t_setns(FIXFD, 0);
 		r->calls++;
 		if (ret == 0) {
@@ -519,12 +536,14 @@ static void race_setns(struct race_ns *r, long calls)
 			r->other++;
 			r->other_errno = -ret;
 		}
+		if (r->both_ms < 0 && r->ok && r->refused)
+			r->both_ms = t_now_ms() - start;
 	}
 	r->stop = 1;
 	pthread_join(th, NULL);
 }
 
-TEST_F(enforce, setns_dup2_race)
+TEST_F_TIMEOUT(enforce, setns_dup2_race, 1800)
 {
 	struct race_ns *r = self->e.res;
 	long calls = getenv("BYPASS_LONG") ? 100000 : 4000;
@@ -576,12 +595,12 @@ TEST_F(enforce, setns_dup2_race)
 	close(r->cgroup);
 	close(r->net);
 
-	TH_LOG("%ld setns calls on a swapped fd: %ld succeeded (own net), %ld refused",
-	       r->calls, r->ok, r->refused);
+	TH_LOG("%ld setns calls on a swapped fd: %ld succeeded (own net), %ld refused; both outcomes after %lld ms",
+	       r->calls, r->ok, r->refused, r->both_ms);
 	EXPECT_EQ(0, r->leaks) TH_LOG("BYPASS: setns into a refused namespace type");
 	EXPECT_EQ(0, r->other) TH_LOG("unexpected errno %ld", r->other_errno);
 	EXPECT_LE(calls, r->calls);
-	/* Both outcomes must occur, or nothing raced. */
+	/* Both outcomes must occur within the bound, or nothing raced. */
 	EXPECT_LT(0, r->ok);
 	EXPECT_LT(0, r->refused);
 }
@@ -651,7 +670,7 @@ static void flip_run(struct flip *f, long calls)
 	if (pthread_create(&th, NULL, t_flipper_run, &f->flipper))
 		return;
 	t_flipper_wait(&f->flipper);
-	for (i = 0; i < calls || (f->both_ms < 0 && t_now_ms() - start < T_FLIP_BOTH_MS); i++) {
+	for (i = 0; i < calls || (f->both_ms < 0 && t_now_ms() - start < T_RACE_BOTH_MS); i++) {
 		t_flip_call(&f->args, &f->pidfd, WANT_TID, &f->t);
 		if (f->both_ms < 0 && f->t.ok && f->t.refused) {
 			f->both_ms = t_now_ms() - start;

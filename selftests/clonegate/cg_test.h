@@ -347,7 +347,7 @@ static inline int t_drop_cap(int cap)
 	return syscall(SYS_capset, &hdr, data) ? -errno : 0;
 }
 
-/* ---- the clone3 flag-flip race (policy_race, bypass) ---- */
+/* ---- races: the clone3 flag flip (policy_race, bypass), setns (bypass) ---- */
 
 /*
  * A flipper thread rewrites a struct clone_args in place, cycling through
@@ -360,16 +360,16 @@ static inline int t_drop_cap(int cap)
  * scheduler: under single-threaded TCG only one vCPU runs at a time, so a
  * spinning flipper freezes in whatever state it was in while the callers
  * run, mostly a refused one. So every 64th cycle the flipper holds an
- * allowed state asleep (T_FLIP_NAP_US) and the callers, runnable on the
+ * allowed state asleep (T_RACE_NAP_US) and the callers, runnable on the
  * other CPU, make calls that see it; callers start once the flipper has.
  * A race runs its minimum number of calls, then goes on until it has seen
- * both a created child and a refusal, for at most T_FLIP_BOTH_MS: the safety
+ * both a created child and a refusal, for at most T_RACE_BOTH_MS: the safety
  * property is asserted on every call, "the race was exercised" without luck.
  * (The deterministic proof that the kernel's copy decides is policy_race's
  * kernel_copy_decides.) README's testing section gives the measured time
  * to both outcomes; the bound is far above its maximum.
  */
-#define T_FLIP_BOTH_MS	60000
+#define T_RACE_BOTH_MS	60000
 
 struct t_flip_tally {
 	long ok, refused, other, leaked_pidfd, leaked_tid, other_errno;
@@ -394,7 +394,7 @@ static inline void t_flip_state(struct t_clone_args *a, unsigned long n, int *ti
 }
 
 #define T_FLIP_MAX	2
-#define T_FLIP_NAP_US	200
+#define T_RACE_NAP_US	200
 
 /* The flipper thread's work: nargs structs, each state held for spin turns. */
 struct t_flipper {
@@ -406,9 +406,19 @@ struct t_flipper {
 	unsigned long steps;	/* states set so far */
 };
 
+/*
+ * A racing thread's pause in an allowed state (see above): asleep, so that
+ * the callers on the other CPU run against it.
+ */
+static inline void t_race_nap(void)
+{
+	const struct timespec nap = { .tv_nsec = T_RACE_NAP_US * 1000 };
+
+	nanosleep(&nap, NULL);
+}
+
 static inline void *t_flipper_run(void *arg)
 {
-	const struct timespec nap = { .tv_nsec = T_FLIP_NAP_US * 1000 };
 	struct t_flipper *f = arg;
 	unsigned long n, spin;
 	int i;
@@ -418,7 +428,7 @@ static inline void *t_flipper_run(void *arg)
 			t_flip_state(f->args[i], n, f->tid[i]);
 		__atomic_store_n(&f->steps, n + 1, __ATOMIC_RELEASE);
 		if (n % 64 == 62) {	/* 62 % 4 == 2: allowed */
-			nanosleep(&nap, NULL);
+			t_race_nap();
 			continue;
 		}
 		for (spin = 0; spin < f->spin && !f->stop; spin++)

@@ -60,7 +60,7 @@ static void *race_caller(void *arg)
 {
 	struct race_slot *s = arg;
 	struct t_flip_tally *t = calloc(1, sizeof(*t));
-	long long deadline = race_start_ms + T_FLIP_BOTH_MS;
+	long long deadline = race_start_ms + T_RACE_BOTH_MS;
 	long i;
 
 	t_flipper_wait(&race_flipper);
@@ -147,7 +147,7 @@ FIXTURE_TEARDOWN(race)
 	}
 }
 
-TEST_F_TIMEOUT(race, flag_flip, 30 + T_FLIP_BOTH_MS / 1000 * 2)
+TEST_F_TIMEOUT(race, flag_flip, 30 + T_RACE_BOTH_MS / 1000 * 2)
 {
 	struct race_result res = { 0 };
 	struct cg_counters c0, c1;

@@ -3,10 +3,15 @@
  * The control interface: /dev/clonegate, a misc device with versioned
  * ioctls (include/clonegate/abi.h).
  *
- * Every argument struct starts with its size; copy_struct_from_user() accepts
- * older, shorter structs and newer ones whose extra bytes are zero. Every
- * field is validated before anything changes; a bad one is EINVAL and the
- * policy stays as it was.
+ * The ioctl numbers carry no size; every argument struct starts with its
+ * own. cg_copy_in() applies abi.h's rules to it (too small: EINVAL; older
+ * and shorter: zero-filled; newer and longer: only with a zero tail, else
+ * E2BIG) and cg_copy_out() writes back at most that size.
+ *
+ * A call that fails has changed nothing: every field is validated and the
+ * answer written back before the one step that changes state, and that step
+ * either succeeds or fails whole (ENOENT, ENOSPC, ENOMEM). A write-back after
+ * the change would report EFAULT for a change already made.
  *
  * Changing policy needs CAP_SYS_ADMIN in the initial user namespace (so root
  * in a user namespace or a container gets EPERM even with an fd passed in),
@@ -15,6 +20,7 @@
  * 0600, so only root reads status through it; the module version is also in
  * /sys/module/clonegate/version, which leaks nothing.
  */
+#include <linux/build_bug.h>
 #include <linux/capability.h>
 #include <linux/cgroup.h>
 #include <linux/fs.h>
@@ -26,28 +32,38 @@
 
 #include "clonegate.h"
 
-/* Read a size-prefixed struct the caller passed. */
-static int cg_copy_in(void *dst, size_t ksize, const void __user *uarg)
-{
-	u32 usize;
-	int ret;
+static_assert(sizeof(struct cg_version) >= CG_VERSION_SIZE_VER0);
+static_assert(sizeof(struct cg_policy) >= CG_POLICY_SIZE_VER0);
+static_assert(sizeof(struct cg_scope_list) >= CG_SCOPE_LIST_SIZE_VER0);
+static_assert(sizeof(struct cg_counters) >= CG_COUNTERS_SIZE_VER0);
+static_assert(sizeof(struct cg_counters) <= CLONEGATE_IOC_SIZE_MAX);
 
-	if (get_user(usize, (const u32 __user *)uarg))
+/*
+ * Read a size-prefixed struct: @min is its first version's size. *usize
+ * gets the size read here, which the write-back uses: a caller changing the
+ * field in between cannot make us write more than we checked.
+ */
+static int cg_copy_in(void *dst, size_t ksize, u32 min, const void __user *uarg, u32 *usize)
+{
+	if (get_user(*usize, (const u32 __user *)uarg))
 		return -EFAULT;
-	if (usize < sizeof(u32) * 2)
+	if (*usize < min)
 		return -EINVAL;
-	ret = copy_struct_from_user(dst, ksize, uarg, usize);
-	return ret == -E2BIG ? -EINVAL : ret;
+	/* Bounded: a zero tail is checked byte by byte. */
+	if (*usize > CLONEGATE_IOC_SIZE_MAX)
+		return -E2BIG;
+	return copy_struct_from_user(dst, ksize, uarg, *usize);
 }
 
-/* Write back at most the caller's size (its first field). */
-static int cg_copy_out(void __user *uarg, const void *src, size_t ksize)
+/*
+ * Write back at most the caller's size, and never the size field: a caller
+ * reusing its struct must not find our larger size in it.
+ */
+static int cg_copy_out(void __user *uarg, const void *src, size_t ksize, u32 usize)
 {
-	u32 usize;
+	size_t n = min_t(size_t, usize, ksize) - sizeof(u32);
 
-	if (get_user(usize, (const u32 __user *)uarg))
-		return -EFAULT;
-	if (copy_to_user(uarg, src, min_t(size_t, usize, ksize)))
+	if (copy_to_user((u8 __user *)uarg + sizeof(u32), (const u8 *)src + sizeof(u32), n))
 		return -EFAULT;
 	return 0;
 }
@@ -61,39 +77,28 @@ static int cg_may_change(void)
 
 static long cg_ioc_version(void __user *uarg)
 {
-	struct cg_version v = {
-		.size = sizeof(v),
+	struct cg_version v;
+	u32 usize;
+	int ret;
+
+	ret = cg_copy_in(&v, sizeof(v), CG_VERSION_SIZE_VER0, uarg, &usize);
+	if (ret)
+		return ret;
+	v = (struct cg_version){
 		.abi_version = CLONEGATE_ABI_VERSION,
 		.nr_entries = CG_ENTRY_MAX,
 		.nr_rules = CG_RULE_MAX,
 		.nr_profiles = CG_PROFILE_MAX,
 		.max_scopes = CG_MAX_SCOPES,
 	};
-
 	strscpy(v.module_version, CLONEGATE_VERSION, sizeof(v.module_version));
 	strscpy(v.kernel_release, utsname()->release, sizeof(v.kernel_release));
-	return cg_copy_out(uarg, &v, sizeof(v));
+	return cg_copy_out(uarg, &v, sizeof(v), usize);
 }
 
-/*
- * Check that the caller may change policy, validate the policy and resolve
- * its cgroup; on success *cgrp holds a reference.
- */
-static int cg_policy_in(void __user *uarg, struct cg_policy *pol, struct cgroup **cgrp,
-			bool apply)
+/* The cgroup of a CG_SCOPE_CGROUP policy, referenced; NULL for global. */
+static int cg_policy_cgroup(const struct cg_policy *pol, struct cgroup **cgrp)
 {
-	int ret;
-
-	ret = cg_may_change();
-	if (ret)
-		return ret;
-	ret = cg_copy_in(pol, sizeof(*pol), uarg);
-	if (ret)
-		return ret;
-	if (pol->flags)
-		return -EINVAL;
-	if (apply && (pol->profile >= CG_PROFILE_MAX || pol->mode >= CG_MODE_MAX))
-		return -EINVAL;
 	*cgrp = NULL;
 	switch (pol->scope) {
 	case CG_SCOPE_GLOBAL:
@@ -102,7 +107,8 @@ static int cg_policy_in(void __user *uarg, struct cg_policy *pol, struct cgroup 
 		/* EBADF for a bad fd, a cgroup v1 or a non-cgroup directory. */
 		*cgrp = cgroup_get_from_fd(pol->cgroup_fd);
 		if (IS_ERR(*cgrp)) {
-			ret = PTR_ERR(*cgrp);
+			int ret = PTR_ERR(*cgrp);
+
 			*cgrp = NULL;
 			return ret;
 		}
@@ -118,6 +124,41 @@ static int cg_policy_in(void __user *uarg, struct cg_policy *pol, struct cgroup 
 	}
 }
 
+/*
+ * Check that the caller may change policy, read and validate the policy,
+ * resolve its cgroup and write the answer (cgroup_id) back; only then may
+ * the caller change anything. On success *cgrp holds a reference (NULL for
+ * global).
+ */
+static int cg_policy_in(void __user *uarg, struct cg_policy *pol, struct cgroup **cgrp,
+			bool apply)
+{
+	u32 usize;
+	int ret;
+
+	*cgrp = NULL;
+	ret = cg_may_change();
+	if (ret)
+		return ret;
+	ret = cg_copy_in(pol, sizeof(*pol), CG_POLICY_SIZE_VER0, uarg, &usize);
+	if (ret)
+		return ret;
+	if (pol->flags)
+		return -EINVAL;
+	if (apply && (pol->profile >= CG_PROFILE_MAX || pol->mode >= CG_MODE_MAX))
+		return -EINVAL;
+	ret = cg_policy_cgroup(pol, cgrp);
+	if (ret)
+		return ret;
+	pol->cgroup_id = *cgrp ? cgroup_id(*cgrp) : 0;
+	ret = cg_copy_out(uarg, pol, sizeof(*pol), usize);
+	if (ret && *cgrp) {
+		cgroup_put(*cgrp);
+		*cgrp = NULL;
+	}
+	return ret;
+}
+
 static long cg_ioc_apply(void __user *uarg)
 {
 	struct cgroup *cgrp;
@@ -127,15 +168,11 @@ static long cg_ioc_apply(void __user *uarg)
 	ret = cg_policy_in(uarg, &pol, &cgrp, true);
 	if (ret)
 		return ret;
-	pol.cgroup_id = cgrp ? cgroup_id(cgrp) : 0;
 	/* On success the scope owns the cgroup reference. */
 	ret = cg_scope_apply(&pol, cgrp);
-	if (ret) {
-		if (cgrp)
-			cgroup_put(cgrp);
-		return ret;
-	}
-	return cg_copy_out(uarg, &pol, sizeof(pol));
+	if (ret && cgrp)
+		cgroup_put(cgrp);
+	return ret;
 }
 
 static long cg_ioc_remove(void __user *uarg)
@@ -157,10 +194,10 @@ static long cg_ioc_list(void __user *uarg)
 {
 	struct cg_scope_info *infos;
 	struct cg_scope_list req;
-	u32 total, n;
+	u32 usize, total, n;
 	int ret;
 
-	ret = cg_copy_in(&req, sizeof(req), uarg);
+	ret = cg_copy_in(&req, sizeof(req), CG_SCOPE_LIST_SIZE_VER0, uarg, &usize);
 	if (ret)
 		return ret;
 	if (req.count > CG_MAX_SCOPES)
@@ -176,24 +213,14 @@ static long cg_ioc_list(void __user *uarg)
 	if (ret)
 		return ret;
 	req.count = total;
-	return cg_copy_out(uarg, &req, sizeof(req));
+	return cg_copy_out(uarg, &req, sizeof(req), usize);
 }
 
-static long cg_ioc_counters(void __user *uarg)
+/* Sum the per-CPU module-wide counters into @c. */
+static void cg_counters_sum(struct cg_counters *c)
 {
-	struct cg_counters *c;
-	int cpu, i, ret;
+	int cpu, i;
 
-	c = kzalloc(sizeof(*c), GFP_KERNEL);
-	if (!c)
-		return -ENOMEM;
-	ret = cg_copy_in(c, sizeof(*c), uarg);
-	if (ret)
-		goto out;
-	memset(c, 0, sizeof(*c));
-	c->size = sizeof(*c);
-	c->nr_entries = CG_ENTRY_MAX;
-	c->nr_rules = CG_RULE_MAX;
 	for_each_possible_cpu(cpu) {
 		const struct cg_stats *s = per_cpu_ptr(&cg_stats, cpu);
 
@@ -206,7 +233,25 @@ static long cg_ioc_counters(void __user *uarg)
 			c->audited[i] += READ_ONCE(s->audited[i]);
 		}
 	}
-	ret = cg_copy_out(uarg, c, sizeof(*c));
+}
+
+static long cg_ioc_counters(void __user *uarg)
+{
+	struct cg_counters *c;
+	u32 usize;
+	int ret;
+
+	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return -ENOMEM;
+	ret = cg_copy_in(c, sizeof(*c), CG_COUNTERS_SIZE_VER0, uarg, &usize);
+	if (ret)
+		goto out;
+	memset(c, 0, sizeof(*c));
+	c->nr_entries = CG_ENTRY_MAX;
+	c->nr_rules = CG_RULE_MAX;
+	cg_counters_sum(c);
+	ret = cg_copy_out(uarg, c, sizeof(*c), usize);
 out:
 	kfree(c);
 	return ret;
@@ -249,7 +294,7 @@ static long cg_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 static const struct file_operations cg_fops = {
 	.owner = THIS_MODULE,
 	.unlocked_ioctl = cg_ioctl,
-	/* Every struct has the same layout on i386 and x86-64. */
+	/* Every struct has the same layout and size on i386 and x86-64. */
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,
 };

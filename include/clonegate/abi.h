@@ -5,10 +5,29 @@
  *
  * The control interface is the misc device /dev/clonegate (mode 0600).
  * Every ioctl argument starts with a __u32 size that the caller sets to the
- * sizeof() it was compiled with; the module accepts older (shorter) structs
- * and newer ones whose extra bytes are zero (copy_struct_from_user rules),
- * so the ABI can grow without breaking old binaries. CLONEGATE_ABI_VERSION
- * changes only when an existing field changes meaning.
+ * sizeof() it was compiled with, and the ioctl numbers do not encode a size
+ * (_IO), so one number serves every version of a struct:
+ *
+ *   - size below the struct's first version (CG_*_SIZE_VER0): EINVAL;
+ *   - shorter than the module's struct: the missing fields read as zero;
+ *   - longer: accepted if every byte the module does not know is zero,
+ *     else E2BIG; above CLONEGATE_IOC_SIZE_MAX: E2BIG;
+ *   - the module writes back at most min(size, its own sizeof()) bytes and
+ *     never the size field itself.
+ *
+ * A struct grows only at its end, by fields whose zero value means what the
+ * older version did. struct cg_scope_info (LIST's array) has a fixed size: a
+ * version that grows it adds an element-size field to struct cg_scope_list,
+ * so callers with the older, shorter cg_scope_list keep the old element.
+ *
+ * CLONEGATE_ABI_VERSION changes when an existing field changes meaning or an
+ * ioctl number changes. 2: the numbers were _IOR/_IOW(..., struct), which
+ * put sizeof() into the number, so an older or newer struct was a different
+ * ioctl (ENOTTY) and the size rules above could never apply; ABI 1's
+ * numbers are no longer accepted. The structs are ABI 1's.
+ *
+ * A call that returns an error has changed nothing: every field is checked,
+ * and the answer written back, before anything is changed.
  *
  * Changing policy (APPLY, REMOVE, RESET) needs CAP_SYS_ADMIN in the initial
  * user namespace and a caller that is not itself inside a cgroup scope that
@@ -29,9 +48,11 @@
 #include <sys/ioctl.h>
 #endif
 
-#define CLONEGATE_ABI_VERSION	1
+#define CLONEGATE_ABI_VERSION	2
 #define CLONEGATE_DEVICE	"/dev/clonegate"
 #define CLONEGATE_VERSION_LEN	32
+/* The largest size an ioctl argument may claim (E2BIG above). */
+#define CLONEGATE_IOC_SIZE_MAX	4096
 
 /* Modes a scope can be in. */
 enum cg_mode {
@@ -123,8 +144,14 @@ struct cg_version {
 	__u32 nr_profiles;
 	__u32 max_scopes;
 };
+#define CG_VERSION_SIZE_VER0	120	/* the first version of struct cg_version */
 
-/* CLONEGATE_IOC_APPLY and CLONEGATE_IOC_REMOVE. */
+/*
+ * CLONEGATE_IOC_APPLY and CLONEGATE_IOC_REMOVE. Both write cgroup_id back
+ * before they change anything: a struct that cannot be written (a read-only
+ * page) is EFAULT with the policy unchanged. If the change then fails
+ * (ENOENT, ENOSPC, ENOMEM), cgroup_id has been written all the same.
+ */
 struct cg_policy {
 	__u32 size;
 	__u32 scope;		/* enum cg_scope_kind */
@@ -132,8 +159,9 @@ struct cg_policy {
 	__u32 profile;		/* enum cg_profile_id (ignored by REMOVE) */
 	__u32 mode;		/* enum cg_mode (ignored by REMOVE) */
 	__u32 flags;		/* must be 0 */
-	__u64 cgroup_id;	/* out: the scope's cgroup id (kernfs inode) */
+	__u64 cgroup_id;	/* out: the scope's cgroup id (kernfs inode), 0 for global */
 };
+#define CG_POLICY_SIZE_VER0	32
 
 /* One scope in a CLONEGATE_IOC_LIST answer. */
 struct cg_scope_info {
@@ -154,6 +182,7 @@ struct cg_scope_list {
 	__u64 scopes;		/* user pointer to struct cg_scope_info[count] */
 	__u64 generation;	/* out: bumped by every successful change */
 };
+#define CG_SCOPE_LIST_SIZE_VER0	24
 
 /* CLONEGATE_IOC_COUNTERS: module-wide counters since load or last RESET. */
 struct cg_counters {
@@ -166,15 +195,17 @@ struct cg_counters {
 	__u64 audited[CG_RULE_SLOTS];	/* would-be refusals per rule (audit) */
 	__u64 dropped[CG_ENTRY_SLOTS];	/* unshare calls whose ignored bits were dropped */
 };
+#define CG_COUNTERS_SIZE_VER0	1296
 
 #ifndef __bpf__
 #define CLONEGATE_IOC_MAGIC	0xCE
-#define CLONEGATE_IOC_VERSION	_IOR(CLONEGATE_IOC_MAGIC, 0, struct cg_version)
-#define CLONEGATE_IOC_APPLY	_IOW(CLONEGATE_IOC_MAGIC, 1, struct cg_policy)
-#define CLONEGATE_IOC_REMOVE	_IOW(CLONEGATE_IOC_MAGIC, 2, struct cg_policy)
-#define CLONEGATE_IOC_LIST	_IOWR(CLONEGATE_IOC_MAGIC, 3, struct cg_scope_list)
-#define CLONEGATE_IOC_COUNTERS	_IOWR(CLONEGATE_IOC_MAGIC, 4, struct cg_counters)
-#define CLONEGATE_IOC_RESET	_IO(CLONEGATE_IOC_MAGIC, 5)
+/* No size in the numbers: the argument's size field versions it (above). */
+#define CLONEGATE_IOC_VERSION	_IO(CLONEGATE_IOC_MAGIC, 0)	/* struct cg_version */
+#define CLONEGATE_IOC_APPLY	_IO(CLONEGATE_IOC_MAGIC, 1)	/* struct cg_policy */
+#define CLONEGATE_IOC_REMOVE	_IO(CLONEGATE_IOC_MAGIC, 2)	/* struct cg_policy */
+#define CLONEGATE_IOC_LIST	_IO(CLONEGATE_IOC_MAGIC, 3)	/* struct cg_scope_list */
+#define CLONEGATE_IOC_COUNTERS	_IO(CLONEGATE_IOC_MAGIC, 4)	/* struct cg_counters */
+#define CLONEGATE_IOC_RESET	_IO(CLONEGATE_IOC_MAGIC, 5)	/* no argument */
 #endif
 
 #define CG_MAX_SCOPES	64

@@ -2,10 +2,12 @@
 /*
  * The control interface: who may change policy, and what malformed input
  * gets. Every refused change must leave the policy exactly as it was (the
- * scope list's generation does not move).
+ * scope list's generation does not move). Struct sizes: an older and a newer
+ * caller are both served through the same ioctl number.
  */
 #include "cg_test.h"
 #include <pthread.h>
+#include <stddef.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include "kselftest_harness.h"
@@ -20,6 +22,14 @@ static uint64_t t_generation(void)
 static int t_ioctl_raw(int fd, unsigned long req, void *arg)
 {
 	return ioctl(fd, req, arg) ? -errno : 0;
+}
+
+static uint64_t t_cgroup_id(int fd)
+{
+	struct stat st;
+
+	/* cgroup v2: the cgroup id is the kernfs inode */
+	return fstat(fd, &st) ? 0 : st.st_ino;
 }
 
 /* Run @fn in a child after @setup; return what fn returned (as -errno). */
@@ -242,7 +252,7 @@ TEST_F(ctl, malformed_input_changes_nothing)
 		EXPECT_EQ(gen, t_generation()) TH_LOG("%s changed the policy", bad[i].name);
 	}
 	/* A newer, larger struct: non-zero extra bytes are refused... */
-	EXPECT_EQ(-EINVAL, t_ioctl_raw(fd, CLONEGATE_IOC_APPLY, &big));
+	EXPECT_EQ(-E2BIG, t_ioctl_raw(fd, CLONEGATE_IOC_APPLY, &big));
 	EXPECT_EQ(gen, t_generation());
 	/* ...zero extra bytes are accepted (forward compatibility). */
 	big.tail = 0;
@@ -256,6 +266,11 @@ TEST_F(ctl, malformed_input_changes_nothing)
 	EXPECT_EQ(-EFAULT, t_ioctl_raw(fd, CLONEGATE_IOC_APPLY, unmapped));
 	EXPECT_EQ(-EFAULT, t_ioctl_raw(fd, CLONEGATE_IOC_APPLY, NULL));
 	EXPECT_EQ(-ENOTTY, t_ioctl_raw(fd, _IO(CLONEGATE_IOC_MAGIC, 99), NULL));
+	/* ABI 1's numbers had the struct's size in them: gone with ABI 2. */
+	EXPECT_EQ(-ENOTTY, t_ioctl_raw(fd, _IOW(CLONEGATE_IOC_MAGIC, 1, struct cg_policy),
+				       &big.pol));
+	EXPECT_EQ(-ENOTTY, t_ioctl_raw(fd, _IOR(CLONEGATE_IOC_MAGIC, 0, struct cg_version),
+				       &big.pol));
 	EXPECT_EQ(-ENOENT, t_remove(-1, CG_SCOPE_GLOBAL));
 	EXPECT_EQ(gen, t_generation());
 	munmap(unmapped, 4096);
@@ -324,6 +339,354 @@ TEST_F(ctl, scope_limit_is_enospc)
 		t_remove(cg[i].fd, CG_SCOPE_CGROUP);
 		t_cgroup_destroy(&cg[i]);
 	}
+}
+
+/*
+ * The scopes and the generation as LIST gives them, without the counters
+ * (those move whenever a policed task forks).
+ */
+struct t_view {
+	uint64_t generation;
+	uint32_t count;
+	struct cg_scope_info info[CG_MAX_SCOPES];
+};
+
+static int t_view(struct t_view *v)
+{
+	struct cg_scope_list l = { .size = sizeof(l), .count = CG_MAX_SCOPES,
+				   .scopes = (uintptr_t)v->info };
+	int ret, i;
+
+	memset(v, 0, sizeof(*v));
+	ret = t_ctl(CLONEGATE_IOC_LIST, &l);
+	v->generation = l.generation;
+	v->count = l.count;
+	for (i = 0; i < CG_MAX_SCOPES; i++)
+		v->info[i].checked = v->info[i].refused = v->info[i].audited = 0;
+	return ret;
+}
+
+/* The listed scope of cgroup @id, or NULL. */
+static const struct cg_scope_info *t_view_find(const struct t_view *v, uint64_t id)
+{
+	uint32_t i;
+
+	for (i = 0; i < v->count && i < CG_MAX_SCOPES; i++)
+		if (v->info[i].scope == CG_SCOPE_CGROUP && v->info[i].cgroup_id == id)
+			return &v->info[i];
+	return NULL;
+}
+
+/* ---- struct sizes: one ioctl number serves every version of a struct ---- */
+
+#define T_GUARD	64
+
+/*
+ * Call @req as a caller whose struct is @size bytes long: the first
+ * min(size, len) bytes of @arg (the current struct, @len bytes), zeroes up
+ * to @size, except @tail as the last byte when the caller's struct is the
+ * longer one (a newer field set), then a guard. Returns the ioctl's -errno;
+ * the first min(size, len) bytes come back into @arg. *kept: the size field,
+ * the bytes the module does not know and the guard are as they were (the
+ * module wrote at most min(size, len) bytes, and never the size).
+ */
+static int t_ioctl_sized(int fd, unsigned long req, void *arg, size_t len, uint32_t size,
+			 uint8_t tail, bool *kept)
+{
+	size_t n = size < len ? size : len, room = (size > len ? size : len) + T_GUARD;
+	size_t end = size > sizeof(size) ? size : sizeof(size);
+	size_t from = n > sizeof(size) ? n : sizeof(size);
+	uint8_t *buf = calloc(1, room), *was = malloc(room);
+	int ret = -ENOMEM;
+
+	*kept = false;
+	if (!buf || !was)
+		goto out;
+	memcpy(buf, arg, n);
+	memcpy(buf, &size, sizeof(size));
+	if (tail && size > len)
+		buf[size - 1] = tail;
+	memset(buf + end, 0xa5, room - end);
+	memcpy(was, buf, room);
+	ret = ioctl(fd, req, buf) ? -errno : 0;
+	*kept = !memcmp(buf, was, sizeof(size)) && !memcmp(buf + from, was + from, room - from);
+	memcpy(arg, buf, n);
+out:
+	free(buf);
+	free(was);
+	return ret;
+}
+
+struct t_size_case {
+	const char *name;
+	uint32_t size;
+	uint8_t tail;
+	int err;
+};
+
+#define T_NR_SIZES 8
+
+/* The sizes every struct is called with, for its current and first size. */
+static void t_sizes(struct t_size_case *c, size_t len, uint32_t ver0)
+{
+	const struct t_size_case cases[T_NR_SIZES] = {
+		{ "the first version (an older caller)", ver0, 0, 0 },
+		{ "this build's", len, 0, 0 },
+		{ "a newer caller, zero tail", len + 8, 0, 0 },
+		{ "a newer caller, a newer field set", len + 8, 1, -E2BIG },
+		{ "the largest allowed, zero tail", CLONEGATE_IOC_SIZE_MAX, 0, 0 },
+		{ "above the largest, zero tail", CLONEGATE_IOC_SIZE_MAX + 1, 0, -E2BIG },
+		{ "below the first version", ver0 - 1, 0, -EINVAL },
+		{ "zero", 0, 0, -EINVAL },
+	};
+
+	memcpy(c, cases, sizeof(cases));
+}
+
+TEST_F(ctl, sizes_version)
+{
+	struct t_size_case c[T_NR_SIZES];
+	struct cg_version v;
+	bool kept;
+	int i, fd;
+
+	if (!self->ready)
+		return;
+	fd = t_ctl_fd();
+	ASSERT_LE(0, fd);
+	t_sizes(c, sizeof(v), CG_VERSION_SIZE_VER0);
+	for (i = 0; i < T_NR_SIZES; i++) {
+		memset(&v, 0, sizeof(v));
+		EXPECT_EQ(c[i].err, t_ioctl_sized(fd, CLONEGATE_IOC_VERSION, &v, sizeof(v),
+						   c[i].size, c[i].tail, &kept))
+			TH_LOG("size %u: %s", c[i].size, c[i].name);
+		EXPECT_TRUE(kept) TH_LOG("size %u: wrote beyond it or its size field", c[i].size);
+		EXPECT_EQ(c[i].err ? 0 : CLONEGATE_ABI_VERSION, v.abi_version)
+			TH_LOG("size %u: %s", c[i].size, c[i].name);
+		EXPECT_EQ(c[i].err ? 0 : CG_MAX_SCOPES, v.max_scopes);
+	}
+	close(fd);
+}
+
+TEST_F(ctl, sizes_apply_and_remove)
+{
+	struct t_size_case c[T_NR_SIZES];
+	const struct cg_scope_info *found;
+	struct t_view *v = calloc(1, sizeof(*v));
+	struct t_cgroup cg;
+	struct cg_policy pol;
+	uint64_t id, gen;
+	bool kept;
+	int i, fd;
+
+	if (!self->ready)
+		return;
+	fd = t_ctl_fd();
+	ASSERT_LE(0, fd);
+	ASSERT_NE(NULL, v);
+	ASSERT_EQ(0, t_cgroup_create(&cg, "sizes"));
+	id = t_cgroup_id(cg.fd);
+	t_sizes(c, sizeof(pol), CG_POLICY_SIZE_VER0);
+	for (i = 0; i < T_NR_SIZES; i++) {
+		ASSERT_EQ(0, t_view(v));
+		gen = v->generation;
+		pol = (struct cg_policy){ .scope = CG_SCOPE_CGROUP, .cgroup_fd = cg.fd,
+					  .profile = CG_PROFILE_LINUX, .mode = CG_MODE_AUDIT };
+		EXPECT_EQ(c[i].err, t_ioctl_sized(fd, CLONEGATE_IOC_APPLY, &pol, sizeof(pol),
+						   c[i].size, c[i].tail, &kept))
+			TH_LOG("APPLY, size %u: %s", c[i].size, c[i].name);
+		EXPECT_TRUE(kept) TH_LOG("APPLY, size %u: wrote beyond it", c[i].size);
+		ASSERT_EQ(0, t_view(v));
+		found = t_view_find(v, id);
+		if (c[i].err) {
+			EXPECT_EQ(gen, v->generation) TH_LOG("size %u changed the policy", c[i].size);
+			EXPECT_EQ(NULL, found);
+			EXPECT_EQ(0, pol.cgroup_id);
+			continue;
+		}
+		EXPECT_EQ(id, pol.cgroup_id) TH_LOG("APPLY, size %u: cgroup_id", c[i].size);
+		ASSERT_NE(NULL, found) TH_LOG("APPLY, size %u: not listed", c[i].size);
+		EXPECT_EQ(CG_PROFILE_LINUX, found->profile);
+		EXPECT_EQ(CG_MODE_AUDIT, found->mode);
+		/* REMOVE at the same size, answering with the same id. */
+		pol.cgroup_id = 0;
+		EXPECT_EQ(0, t_ioctl_sized(fd, CLONEGATE_IOC_REMOVE, &pol, sizeof(pol),
+					   c[i].size, c[i].tail, &kept))
+			TH_LOG("REMOVE, size %u: %s", c[i].size, c[i].name);
+		EXPECT_TRUE(kept) TH_LOG("REMOVE, size %u: wrote beyond it", c[i].size);
+		EXPECT_EQ(id, pol.cgroup_id) TH_LOG("REMOVE, size %u: cgroup_id", c[i].size);
+		ASSERT_EQ(0, t_view(v));
+		EXPECT_EQ(NULL, t_view_find(v, id));
+	}
+	t_remove(cg.fd, CG_SCOPE_CGROUP);
+	t_cgroup_destroy(&cg);
+	free(v);
+	close(fd);
+}
+
+TEST_F(ctl, sizes_list)
+{
+	struct cg_scope_info info[CG_MAX_SCOPES];
+	struct t_size_case c[T_NR_SIZES];
+	struct cg_scope_list l;
+	bool kept;
+	int i, fd;
+
+	if (!self->ready)
+		return;
+	fd = t_ctl_fd();
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, t_apply(-1, CG_SCOPE_GLOBAL, CG_PROFILE_LINUX, CG_MODE_OFF));
+	t_sizes(c, sizeof(l), CG_SCOPE_LIST_SIZE_VER0);
+	for (i = 0; i < T_NR_SIZES; i++) {
+		memset(info, 0, sizeof(info));
+		l = (struct cg_scope_list){ .count = CG_MAX_SCOPES, .scopes = (uintptr_t)info };
+		EXPECT_EQ(c[i].err, t_ioctl_sized(fd, CLONEGATE_IOC_LIST, &l, sizeof(l),
+						   c[i].size, c[i].tail, &kept))
+			TH_LOG("size %u: %s", c[i].size, c[i].name);
+		EXPECT_TRUE(kept) TH_LOG("size %u: wrote beyond it or its size field", c[i].size);
+		if (c[i].err) {
+			EXPECT_EQ(CG_MAX_SCOPES, l.count);
+			EXPECT_EQ(0, info[0].scope);
+			continue;
+		}
+		/* The global scope is last. */
+		ASSERT_LE(1, l.count);
+		ASSERT_GE(CG_MAX_SCOPES, l.count);
+		EXPECT_EQ(CG_SCOPE_GLOBAL, info[l.count - 1].scope);
+		EXPECT_EQ(t_generation(), l.generation);
+	}
+	EXPECT_EQ(0, t_remove(-1, CG_SCOPE_GLOBAL));
+	close(fd);
+}
+
+TEST_F(ctl, sizes_counters)
+{
+	struct t_size_case c[T_NR_SIZES];
+	struct cg_counters cnt;
+	bool kept;
+	int i, fd;
+
+	if (!self->ready)
+		return;
+	fd = t_ctl_fd();
+	ASSERT_LE(0, fd);
+	t_sizes(c, sizeof(cnt), CG_COUNTERS_SIZE_VER0);
+	for (i = 0; i < T_NR_SIZES; i++) {
+		memset(&cnt, 0, sizeof(cnt));
+		EXPECT_EQ(c[i].err, t_ioctl_sized(fd, CLONEGATE_IOC_COUNTERS, &cnt, sizeof(cnt),
+						   c[i].size, c[i].tail, &kept))
+			TH_LOG("size %u: %s", c[i].size, c[i].name);
+		EXPECT_TRUE(kept) TH_LOG("size %u: wrote beyond it or its size field", c[i].size);
+		EXPECT_EQ(c[i].err ? 0 : CG_ENTRY_MAX, cnt.nr_entries);
+		EXPECT_EQ(c[i].err ? 0 : CG_RULE_MAX, cnt.nr_rules);
+	}
+	close(fd);
+}
+
+/* ---- a call that fails changes nothing, also when the write-back fails ---- */
+
+/*
+ * A copy of @pol whose first @writable bytes lie in a writable page and the
+ * rest in a read-only one (@writable 0: all of it read-only). *map is the
+ * two-page mapping to munmap.
+ */
+static struct cg_policy *t_policy_readonly(const struct cg_policy *pol, size_t writable,
+					   void **map)
+{
+	uint8_t *base = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			     -1, 0);
+	struct cg_policy *p;
+
+	if (base == MAP_FAILED)
+		return NULL;
+	p = (struct cg_policy *)(base + 4096 - writable);
+	memcpy(p, pol, sizeof(*pol));
+	if (mprotect(base + 4096, 4096, PROT_READ)) {
+		munmap(base, 8192);
+		return NULL;
+	}
+	*map = base;
+	return p;
+}
+
+/* @req on a read-only copy of @pol: EFAULT, and LIST exactly as before. */
+static void t_readonly_changes_nothing(struct __test_metadata *_metadata, unsigned long req,
+				       const struct cg_policy *pol, const char *what)
+{
+	static const size_t writable[] = { 0, offsetof(struct cg_policy, cgroup_id) };
+	struct t_view *before = calloc(1, sizeof(*before)), *after = calloc(1, sizeof(*after));
+	struct cg_policy *p;
+	void *map;
+	size_t i;
+	int fd = t_ctl_fd();
+
+	ASSERT_LE(0, fd);
+	ASSERT_NE(NULL, before);
+	ASSERT_NE(NULL, after);
+	for (i = 0; i < sizeof(writable) / sizeof(writable[0]); i++) {
+		p = t_policy_readonly(pol, writable[i], &map);
+		ASSERT_NE(NULL, p);
+		ASSERT_EQ(0, t_view(before));
+		EXPECT_EQ(-EFAULT, t_ioctl_raw(fd, req, p))
+			TH_LOG("%s, first %zu bytes writable", what, writable[i]);
+		ASSERT_EQ(0, t_view(after));
+		EXPECT_EQ(before->generation, after->generation)
+			TH_LOG("%s, first %zu bytes writable: the generation moved", what,
+			       writable[i]);
+		EXPECT_EQ(0, memcmp(before, after, sizeof(*before)))
+			TH_LOG("%s, first %zu bytes writable: LIST changed", what, writable[i]);
+		munmap(map, 8192);
+	}
+	free(before);
+	free(after);
+	close(fd);
+}
+
+TEST_F(ctl, readonly_apply_changes_nothing)
+{
+	struct cg_policy pol = { .size = sizeof(pol), .scope = CG_SCOPE_CGROUP,
+				 .mode = CG_MODE_ENFORCE };
+	struct cg_policy glob = { .size = sizeof(glob), .scope = CG_SCOPE_GLOBAL,
+				  .cgroup_fd = -1, .mode = CG_MODE_AUDIT };
+	struct t_cgroup cg;
+
+	if (!self->ready)
+		return;
+	ASSERT_EQ(0, t_cgroup_create(&cg, "ro-apply"));
+	pol.cgroup_fd = cg.fd;
+	/* A new scope, a change of an existing one, the global scope. */
+	t_readonly_changes_nothing(_metadata, CLONEGATE_IOC_APPLY, &pol, "APPLY new");
+	ASSERT_EQ(0, t_apply(cg.fd, CG_SCOPE_CGROUP, CG_PROFILE_LINUX, CG_MODE_AUDIT));
+	t_readonly_changes_nothing(_metadata, CLONEGATE_IOC_APPLY, &pol, "APPLY change");
+	t_readonly_changes_nothing(_metadata, CLONEGATE_IOC_APPLY, &glob, "APPLY global");
+	/* The same struct, writable, is applied. */
+	EXPECT_EQ(0, t_ctl(CLONEGATE_IOC_APPLY, &pol));
+	EXPECT_EQ(t_cgroup_id(cg.fd), pol.cgroup_id);
+	EXPECT_EQ(0, t_remove(cg.fd, CG_SCOPE_CGROUP));
+	t_cgroup_destroy(&cg);
+}
+
+TEST_F(ctl, readonly_remove_changes_nothing)
+{
+	struct cg_policy pol = { .size = sizeof(pol), .scope = CG_SCOPE_CGROUP };
+	struct cg_policy glob = { .size = sizeof(glob), .scope = CG_SCOPE_GLOBAL,
+				  .cgroup_fd = -1 };
+	struct t_cgroup cg;
+
+	if (!self->ready)
+		return;
+	ASSERT_EQ(0, t_cgroup_create(&cg, "ro-remove"));
+	pol.cgroup_fd = cg.fd;
+	ASSERT_EQ(0, t_apply(cg.fd, CG_SCOPE_CGROUP, CG_PROFILE_LINUX, CG_MODE_AUDIT));
+	ASSERT_EQ(0, t_apply(-1, CG_SCOPE_GLOBAL, CG_PROFILE_LINUX, CG_MODE_OFF));
+	t_readonly_changes_nothing(_metadata, CLONEGATE_IOC_REMOVE, &pol, "REMOVE cgroup");
+	t_readonly_changes_nothing(_metadata, CLONEGATE_IOC_REMOVE, &glob, "REMOVE global");
+	/* Both are still there to remove. */
+	EXPECT_EQ(0, t_ctl(CLONEGATE_IOC_REMOVE, &pol));
+	EXPECT_EQ(t_cgroup_id(cg.fd), pol.cgroup_id);
+	EXPECT_EQ(0, t_remove(-1, CG_SCOPE_GLOBAL));
+	t_cgroup_destroy(&cg);
 }
 
 /*

@@ -273,6 +273,13 @@ static long cg_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
 
+	/*
+	 * Scopes of removed cgroups go first, whatever the call then returns:
+	 * this is when they stop being listed and holding a slot.
+	 */
+	if (cmd == CLONEGATE_IOC_APPLY || cmd == CLONEGATE_IOC_REMOVE ||
+	    cmd == CLONEGATE_IOC_LIST)
+		cg_scope_prune();
 	switch (cmd) {
 	case CLONEGATE_IOC_VERSION:
 		return cg_ioc_version(uarg);

@@ -9,11 +9,17 @@
  * therefore sees either the old policy or the new one, never a mix, and
  * never a freed scope.
  *
+ * A scope holds a reference on its cgroup, so a cgroup removed (rmdir)
+ * under a scope stays allocated, offline, with no task in it. The control
+ * interface drops such scopes first thing in every APPLY, REMOVE and LIST
+ * (cg_scope_prune()), so they neither stay listed nor hold a slot.
+ *
  * Matching: scopes[] is kept deepest cgroup first, global last, so the first
  * scope whose cgroup is an ancestor of (or is) the task's cgroup v2 cgroup is
  * the most specific one. Tasks outside every scope pay one pointer load and,
  * when cgroup scopes exist, one walk over them.
  */
+#include <linux/bitmap.h>
 #include <linux/cgroup.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
@@ -103,18 +109,40 @@ static struct cg_state *cg_state_alloc(u32 nr)
 	return kzalloc(struct_size_t(struct cg_state, scopes, nr), GFP_KERNEL);
 }
 
-/* Publish @next, then release what only @old held: @gone is the removed scope. */
-static void cg_publish(struct cg_state *old, struct cg_state *next, struct cg_scope *gone)
+/* Drop what a scope alone holds: its cgroup reference and its counters. */
+static void cg_scope_release(struct cg_scope *s)
 {
+	if (s->cgrp)
+		cgroup_put(s->cgrp);
+	free_percpu(s->stats);
+}
+
+/* Is @s in @st? Counters identify a scope: no two scopes share them. */
+static bool cg_holds(const struct cg_state *st, const struct cg_scope *s)
+{
+	u32 i;
+
+	for (i = 0; i < st->nr; i++)
+		if (st->scopes[i].stats == s->stats)
+			return true;
+	return false;
+}
+
+/*
+ * Publish @next, wait until no hook can still be looking at @old, then
+ * release every scope of @old that @next does not have.
+ */
+static void cg_publish(struct cg_state *old, struct cg_state *next)
+{
+	u32 i;
+
 	next->generation = ++cg_generation;
 	sort(next->scopes, next->nr, sizeof(next->scopes[0]), cg_scope_cmp, NULL);
 	rcu_assign_pointer(cg_state, next);
 	synchronize_rcu();
-	if (gone) {
-		if (gone->cgrp)
-			cgroup_put(gone->cgrp);
-		free_percpu(gone->stats);
-	}
+	for (i = 0; old && i < old->nr; i++)
+		if (!cg_holds(next, &old->scopes[i]))
+			cg_scope_release(&old->scopes[i]);
 	kfree(old);
 }
 
@@ -165,7 +193,7 @@ int cg_scope_apply(const struct cg_policy *pol, struct cgroup *cgrp)
 	}
 	s->profile = pol->profile;
 	s->mode = pol->mode;
-	cg_publish(old, next, NULL);
+	cg_publish(old, next);
 unlock:
 	mutex_unlock(&cg_state_lock);
 	return ret;
@@ -175,7 +203,6 @@ unlock:
 int cg_scope_remove(u32 kind, struct cgroup *cgrp)
 {
 	struct cg_state *old, *next;
-	struct cg_scope gone;
 	int idx, ret = 0;
 	u32 i, j;
 
@@ -195,11 +222,60 @@ int cg_scope_remove(u32 kind, struct cgroup *cgrp)
 		if (i != idx)
 			next->scopes[j++] = old->scopes[i];
 	next->nr = j;
-	gone = old->scopes[idx];
-	cg_publish(old, next, &gone);
+	cg_publish(old, next);
 unlock:
 	mutex_unlock(&cg_state_lock);
 	return ret;
+}
+
+/*
+ * Has @cgrp been removed (rmdir)? cgroup_destroy_locked() clears CSS_ONLINE
+ * on the cgroup's own css before rmdir returns, on 6.1 as on 6.12, and no
+ * task can enter the cgroup after that, so its scope polices nobody.
+ * css_is_dying() cannot tell on the cgroup's own css: 6.1's reads the killed
+ * refcount and works, 6.12's tests CSS_DYING, which only the controllers'
+ * css get (tried: on 6.12 no scope was ever pruned). The flag is written
+ * under cgroup_mutex and only ever cleared, so a racy read sees the removal
+ * or, at worst, sees it at the next call.
+ */
+static bool cg_cgroup_removed(const struct cgroup *cgrp)
+{
+	return cgrp && !(READ_ONCE(cgrp->self.flags) & CSS_ONLINE);
+}
+
+/*
+ * Drop the scopes whose cgroup was removed. The control interface calls
+ * this first in every APPLY, REMOVE and LIST: a removed cgroup's scope holds
+ * a slot (and the dead cgroup, pinned by our reference) only until the next
+ * such call, so containers that come and go never exhaust CG_MAX_SCOPES.
+ * The cgroup itself cannot be released earlier: the scope's reference is
+ * what keeps it. Out of memory: the next call tries again.
+ */
+void cg_scope_prune(void)
+{
+	DECLARE_BITMAP(gone, CG_MAX_SCOPES);
+	struct cg_state *old, *next;
+	u32 i, dead;
+
+	bitmap_zero(gone, CG_MAX_SCOPES);
+	mutex_lock(&cg_state_lock);
+	old = rcu_dereference_protected(cg_state, lockdep_is_held(&cg_state_lock));
+	/* Decide once: a cgroup may be removed while we copy. */
+	for (i = 0; old && i < old->nr; i++)
+		if (cg_cgroup_removed(old->scopes[i].cgrp))
+			__set_bit(i, gone);
+	dead = bitmap_weight(gone, CG_MAX_SCOPES);
+	if (!dead)
+		goto unlock;
+	next = cg_state_alloc(old->nr - dead);
+	if (!next)
+		goto unlock;
+	for (i = 0; i < old->nr; i++)
+		if (!test_bit(i, gone))
+			next->scopes[next->nr++] = old->scopes[i];
+	cg_publish(old, next);
+unlock:
+	mutex_unlock(&cg_state_lock);
 }
 
 static void cg_scope_sum(const struct cg_scope *s, struct cg_scope_info *out)
@@ -252,10 +328,7 @@ void cg_scope_exit(void)
 	if (!st)
 		return;
 	synchronize_rcu();
-	for (i = 0; i < st->nr; i++) {
-		if (st->scopes[i].cgrp)
-			cgroup_put(st->scopes[i].cgrp);
-		free_percpu(st->scopes[i].stats);
-	}
+	for (i = 0; i < st->nr; i++)
+		cg_scope_release(&st->scopes[i]);
 	kfree(st);
 }

@@ -50,7 +50,8 @@ static int list_help(void)
 	       "\n"
 	       "Every scope, most specific first (the order the module matches them):\n"
 	       "its cgroup (or 'global'), profile, mode, depth below the root cgroup, and\n"
-	       "the calls of its tasks that were checked, refused and audited.\n");
+	       "the calls of its tasks that were checked, refused and audited. A scope\n"
+	       "whose cgroup was removed (rmdir) is dropped by the module and not listed.\n");
 	return EXIT_OK;
 }
 

@@ -27,7 +27,9 @@
  * numbers are no longer accepted. The structs are ABI 1's.
  *
  * A call that returns an error has changed nothing: every field is checked,
- * and the answer written back, before anything is changed.
+ * and the answer written back, before anything is changed. (Dropping the
+ * scopes of removed cgroups, see struct cg_scope_list, is not the call's
+ * change: the next APPLY, REMOVE or LIST does it whatever it returns.)
  *
  * Changing policy (APPLY, REMOVE, RESET) needs CAP_SYS_ADMIN in the initial
  * user namespace and a caller that is not itself inside a cgroup scope that
@@ -175,12 +177,17 @@ struct cg_scope_info {
 	__u64 audited;
 };
 
-/* CLONEGATE_IOC_LIST: scopes in the order they are matched (most specific first). */
+/*
+ * CLONEGATE_IOC_LIST: scopes in the order they are matched (most specific
+ * first). A scope whose cgroup was removed (rmdir) is not listed: the LIST,
+ * APPLY or REMOVE call after the rmdir drops it (a change of its own, the
+ * generation moves), and from then on it holds no slot of CG_MAX_SCOPES.
+ */
 struct cg_scope_list {
 	__u32 size;
 	__u32 count;		/* in: room in scopes[]; out: scopes that exist */
 	__u64 scopes;		/* user pointer to struct cg_scope_info[count] */
-	__u64 generation;	/* out: bumped by every successful change */
+	__u64 generation;	/* out: bumped by every change of the scopes */
 };
 #define CG_SCOPE_LIST_SIZE_VER0	24
 

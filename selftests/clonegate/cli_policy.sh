@@ -2,11 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # cli_policy.sh: the first verbs of the clonegate command drive the module:
-# policy apply/list/remove, status, and their errors and exit codes.
+# policy apply/list/remove, status, and their errors and exit codes; a scope
+# whose cgroup is removed is no longer listed.
 # Prints TAP; run by run_guest.sh after the module is loaded.
 CG=/clonegate/bin/clonegate
 [ -x "$CG" ] || CG=$(command -v clonegate)
 DIR=/sys/fs/cgroup/cgtest-cli-$$
+DIR2=/sys/fs/cgroup/cgtest-cli2-$$
 n=0
 fails=0
 
@@ -43,7 +45,7 @@ grep -q '^nobody:' /etc/passwd 2>/dev/null ||
 	echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >>/etc/passwd
 
 echo "TAP version 13"
-echo "1..17"
+echo "1..20"
 mkdir -p "$DIR"
 ok "policy apply --cgroup enforce" $CG policy apply --cgroup "$DIR" --mode enforce
 ok "policy list shows the scope" sh -c "$CG policy list > /tmp/cli.list && grep -q 'cgtest-cli-$$' /tmp/cli.list && grep -q enforce /tmp/cli.list && grep -q gvisor-21d66119 /tmp/cli.list"
@@ -62,6 +64,13 @@ exits 2 "unprivileged apply is refused" su -s /bin/sh nobody -c "$CG policy appl
 ok "policy remove" $CG policy remove --cgroup "$DIR"
 exits 2 "removing it again says there is none" $CG policy remove --cgroup "$DIR"
 ok "policy list is empty again" sh -c "! $CG policy list | grep -q 'cgtest-cli-$$'"
+
+# A scope whose cgroup is removed goes with it.
+mkdir -p "$DIR2"
+id2=$(ls -di "$DIR2" | awk '{ print $1 }')
+ok "policy apply on a cgroup about to be removed" $CG policy apply --cgroup "$DIR2" --mode enforce
+ok "rmdir the scoped cgroup" rmdir "$DIR2"
+ok "its scope is no longer listed" sh -c "$CG --json policy list > /tmp/cli.json && grep -q '\"scopes\":' /tmp/cli.json && ! grep -q '\"cgroup_id\":$id2[,}]' /tmp/cli.json"
 rmdir "$DIR"
 echo "# $((n - fails)) passed, $fails failed"
 [ "$fails" -eq 0 ]

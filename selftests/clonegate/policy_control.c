@@ -3,7 +3,8 @@
  * The control interface: who may change policy, and what malformed input
  * gets. Every refused change must leave the policy exactly as it was (the
  * scope list's generation does not move). Struct sizes: an older and a newer
- * caller are both served through the same ioctl number.
+ * caller are both served through the same ioctl number. Scopes of removed
+ * cgroups are reclaimed.
  */
 #include "cg_test.h"
 #include <pthread.h>
@@ -687,6 +688,81 @@ TEST_F(ctl, readonly_remove_changes_nothing)
 	EXPECT_EQ(t_cgroup_id(cg.fd), pol.cgroup_id);
 	EXPECT_EQ(0, t_remove(-1, CG_SCOPE_GLOBAL));
 	t_cgroup_destroy(&cg);
+}
+
+/* ---- scopes of removed cgroups are reclaimed ---- */
+
+#define T_GONE	100
+
+TEST_F_TIMEOUT(ctl, removed_cgroups_are_reclaimed, 200)
+{
+	struct t_view *v = calloc(1, sizeof(*v));
+	uint64_t ids[T_GONE];
+	struct t_cgroup cg;
+	char tag[16];
+	int i, old_fd = -1;
+
+	if (!self->ready)
+		return;
+	ASSERT_NE(NULL, v);
+	/* One after another, as containers come and go: more than the 64 slots. */
+	for (i = 0; i < T_GONE; i++) {
+		snprintf(tag, sizeof(tag), "gone%d", i);
+		ASSERT_EQ(0, t_cgroup_create(&cg, tag));
+		ids[i] = t_cgroup_id(cg.fd);
+		ASSERT_EQ(0, t_apply(cg.fd, CG_SCOPE_CGROUP, 0, CG_MODE_ENFORCE))
+			TH_LOG("APPLY on the %d-th cgroup", i + 1);
+		if (i == T_GONE - 1)
+			old_fd = dup(cg.fd);
+		close(cg.fd);
+		ASSERT_EQ(0, rmdir(cg.path)) TH_LOG("rmdir %s: %s", cg.path, strerror(errno));
+	}
+	ASSERT_EQ(0, t_view(v));
+	for (i = 0; i < T_GONE; i++)
+		EXPECT_EQ(NULL, t_view_find(v, ids[i])) TH_LOG("removed cgroup %d listed", i);
+	/* The old fd names a removed cgroup: there is nothing to remove. */
+	EXPECT_EQ(-ENOENT, t_remove(old_fd, CG_SCOPE_CGROUP));
+	close(old_fd);
+	/* A new scope finds room. */
+	ASSERT_EQ(0, t_cgroup_create(&cg, "after-gone"));
+	EXPECT_EQ(0, t_apply(cg.fd, CG_SCOPE_CGROUP, 0, CG_MODE_AUDIT));
+	EXPECT_EQ(0, t_remove(cg.fd, CG_SCOPE_CGROUP));
+	t_cgroup_destroy(&cg);
+	free(v);
+}
+
+TEST_F_TIMEOUT(ctl, full_table_of_removed_cgroups_is_reclaimed, 200)
+{
+	struct t_view *v = calloc(1, sizeof(*v));
+	struct t_cgroup cg[CG_MAX_SCOPES], fresh;
+	char tag[16];
+	uint64_t gen;
+	int i;
+
+	if (!self->ready)
+		return;
+	ASSERT_NE(NULL, v);
+	for (i = 0; i < CG_MAX_SCOPES; i++) {
+		snprintf(tag, sizeof(tag), "full%d", i);
+		ASSERT_EQ(0, t_cgroup_create(&cg[i], tag));
+		ASSERT_EQ(0, t_apply(cg[i].fd, CG_SCOPE_CGROUP, 0, CG_MODE_AUDIT));
+	}
+	ASSERT_EQ(0, t_cgroup_create(&fresh, "full-fresh"));
+	ASSERT_EQ(-ENOSPC, t_apply(fresh.fd, CG_SCOPE_CGROUP, 0, CG_MODE_AUDIT));
+	gen = t_generation();
+	for (i = 0; i < CG_MAX_SCOPES; i++) {
+		close(cg[i].fd);
+		ASSERT_EQ(0, rmdir(cg[i].path));
+	}
+	/* APPLY itself reclaims them (one change), then adds its scope (another). */
+	EXPECT_EQ(0, t_apply(fresh.fd, CG_SCOPE_CGROUP, 0, CG_MODE_AUDIT));
+	ASSERT_EQ(0, t_view(v));
+	EXPECT_EQ(gen + 2, v->generation);
+	EXPECT_EQ(1, v->count);
+	EXPECT_EQ(t_cgroup_id(fresh.fd), v->info[0].cgroup_id);
+	EXPECT_EQ(0, t_remove(fresh.fd, CG_SCOPE_CGROUP));
+	t_cgroup_destroy(&fresh);
+	free(v);
 }
 
 /*

@@ -93,6 +93,7 @@ int cg_scope_apply(const struct cg_policy *pol, struct cgroup *cgrp);
 int cg_scope_remove(u32 kind, struct cgroup *cgrp);
 int cg_scope_list(struct cg_scope_info *out, u32 room, u32 *total, u64 *generation);
 void cg_scope_prune(void);
+void cg_scope_reset(void);
 void cg_scope_exit(void);
 
 /* ---- hooks.c ----------------------------------------------------------- */

@@ -257,6 +257,7 @@ out:
 	return ret;
 }
 
+/* Zero the module-wide counters and every scope's. */
 static long cg_ioc_reset(void)
 {
 	int cpu, ret;
@@ -266,6 +267,7 @@ static long cg_ioc_reset(void)
 		return ret;
 	for_each_possible_cpu(cpu)
 		memset(per_cpu_ptr(&cg_stats, cpu), 0, sizeof(struct cg_stats));
+	cg_scope_reset();
 	return 0;
 }
 

@@ -315,6 +315,25 @@ int cg_scope_list(struct cg_scope_info *out, u32 room, u32 *total, u64 *generati
 	return 0;
 }
 
+/*
+ * RESET: zero every scope's counters. A hook racing this may add to a
+ * counter just zeroed; each is one aligned u64, never torn.
+ */
+void cg_scope_reset(void)
+{
+	const struct cg_state *st;
+	int cpu;
+	u32 i;
+
+	mutex_lock(&cg_state_lock);
+	st = rcu_dereference_protected(cg_state, lockdep_is_held(&cg_state_lock));
+	for (i = 0; st && i < st->nr; i++)
+		for_each_possible_cpu(cpu)
+			memset(per_cpu_ptr(st->scopes[i].stats, cpu), 0,
+			       sizeof(struct cg_scope_stats));
+	mutex_unlock(&cg_state_lock);
+}
+
 /* Module exit: the hooks are gone, drop every scope. */
 void cg_scope_exit(void)
 {

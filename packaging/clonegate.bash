@@ -57,7 +57,7 @@ _clonegate()
 	module)
 		[[ -z $verb ]] && COMPREPLY=($(compgen -W "load unload help" -- "$cur")) ;;
 	status)
-		COMPREPLY=($(compgen -W "--json --all --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "--json --all --reset --help" -- "$cur")) ;;
 	events)
 		COMPREPLY=($(compgen -W "--json --output --gvisor-endpoint --fields --count --duration --cgroup --ring-size --help" -- "$cur")) ;;
 	version)

@@ -129,6 +129,11 @@ int ctl_counters(int fd, struct cg_counters *c)
 	return ctl_ioctl(fd, CLONEGATE_IOC_COUNTERS, c);
 }
 
+int ctl_reset(int fd)
+{
+	return ctl_ioctl(fd, CLONEGATE_IOC_RESET, NULL);
+}
+
 int ctl_sysfs_version(char *buf, size_t len)
 {
 	ssize_t n;

@@ -35,6 +35,8 @@ int ctl_remove(int fd, struct cg_policy *p);
  */
 int ctl_list(int fd, struct cg_scope_info **scopes, __u32 *count, __u64 *generation);
 int ctl_counters(int fd, struct cg_counters *c);
+/* Zero every counter, module-wide and per scope (needs CAP_SYS_ADMIN). */
+int ctl_reset(int fd);
 
 /*
  * What an ioctl's -errno means: for ENOTTY, E2BIG and EFAULT that this

@@ -224,7 +224,7 @@ static int do_help(int argc, char **argv)
 	       "           what it did that gVisor refuses\n"
 	       "  policy   apply, remove and list policies for the host or a cgroup v2 subtree\n"
 	       "  profile  list and explain the rule sets a policy can use\n"
-	       "  status   module state, scopes and counters\n"
+	       "  status   module state, scopes and counters (--reset zeroes the counters)\n"
 	       "  module   load or unload the clonegate kernel module\n"
 	       "  events   stream clone, decision, unshare and setns events (JSON, gVisor)\n"
 	       "  version  versions of this command and of the loaded module\n"

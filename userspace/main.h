@@ -89,5 +89,10 @@ int scopes_fetch(int fd, struct scopes *t);	/* EXIT_OK, or EXIT_FAIL reported */
  * "scopes" to the object the caller opened. */
 void scopes_print(const struct scopes *t, const char *indent);
 void scopes_free(struct scopes *t);
+/*
+ * Say why the module answered EPERM to @what ("changing policy"): not root,
+ * or which scope polices this task.
+ */
+void report_eperm(int fd, const char *what);
 
 #endif /* CLONEGATE_MAIN_H */

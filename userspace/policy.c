@@ -124,18 +124,18 @@ static void scope_close(struct scope_arg *s)
 /*
  * EPERM as root: most likely this task is policed itself. Find the scope
  * that covers it the way the module matches (list order, most specific
- * first) and name it.
+ * first) and name it. @what: "changing policy", "resetting the counters".
  */
-static void report_eperm_as_root(int fd)
+static void report_eperm_as_root(int fd, const char *what)
 {
-	const char *generic = "permission denied: changing policy needs CAP_SYS_ADMIN in the initial user namespace, from a task outside every enforcing or auditing cgroup scope";
 	char *self = cgroup_self();
 	struct scopes t;
 	char buf[32];
 	__u32 i;
 
 	if (!self || scopes_fetch(fd, &t)) {
-		p_err("%s", generic);
+		p_err("permission denied: %s needs CAP_SYS_ADMIN in the initial user namespace, from a task outside every enforcing or auditing cgroup scope",
+		      what);
 		free(self);
 		return;
 	}
@@ -149,17 +149,27 @@ static void report_eperm_as_root(int fd)
 		if (sc->mode == CG_MODE_OFF)
 			break;
 		if (!strcmp(t.paths[i], "/"))
-			p_err("permission denied: the root cgroup has an %s policy, so every task is policed and none may change policy ('clonegate module unload' removes it)",
-			      mode_name(sc->mode, buf, sizeof(buf)));
+			p_err("permission denied: the root cgroup has an %s policy, so every task is policed and %s is refused to all ('clonegate module unload' removes it)",
+			      mode_name(sc->mode, buf, sizeof(buf)), what);
 		else
-			p_err("permission denied: this task is in cgroup '%s', under the %s policy of '%s', and a policed task may not change policy (run clonegate from a cgroup outside '%s')",
-			      self, mode_name(sc->mode, buf, sizeof(buf)), t.paths[i], t.paths[i]);
+			p_err("permission denied: this task is in cgroup '%s', under the %s policy of '%s', and %s is refused to a policed task (run clonegate from a cgroup outside '%s')",
+			      self, mode_name(sc->mode, buf, sizeof(buf)), t.paths[i], what,
+			      t.paths[i]);
 		goto out;
 	}
-	p_err("%s (not in the initial user namespace?)", generic);
+	p_err("permission denied: %s needs CAP_SYS_ADMIN in the initial user namespace, from a task outside every enforcing or auditing cgroup scope (not in the initial user namespace?)",
+	      what);
 out:
 	scopes_free(&t);
 	free(self);
+}
+
+void report_eperm(int fd, const char *what)
+{
+	if (geteuid() != 0)
+		p_err("permission denied: %s needs CAP_SYS_ADMIN (run as root)", what);
+	else
+		report_eperm_as_root(fd, what);
 }
 
 /* Say why the module refused APPLY or REMOVE, and what to do. */
@@ -169,10 +179,7 @@ static int report_policy_error(int fd, int err, const struct scope_arg *s, bool 
 
 	switch (err) {
 	case -EPERM:
-		if (geteuid() != 0)
-			p_err("permission denied: changing policy needs CAP_SYS_ADMIN (run as root)");
-		else
-			report_eperm_as_root(fd);
+		report_eperm(fd, "changing policy");
 		break;
 	case -ENOSPC:
 		p_err("no room for another scope: the module holds at most %d (remove one with 'clonegate policy remove')",

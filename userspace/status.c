@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* clonegate status: the module, its coverage, its scopes and its counters. */
+#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -11,18 +12,22 @@
 
 static int status_help(void)
 {
-	printf("Usage: clonegate status [--all] [--json]\n"
+	printf("Usage: clonegate status [--all] [--reset] [--json]\n"
 	       "\n"
 	       "Whether the module is loaded and its version, which entry points its\n"
 	       "hooks cover on this kernel, every scope (as 'policy list'), and the\n"
-	       "module-wide counters since it was loaded: calls checked\n"
+	       "module-wide counters since it was loaded or last reset: calls checked\n"
 	       "per entry point, refusals (enforce) and would-be refusals (audit) per\n"
 	       "rule, unshare calls whose ignored bits were dropped.\n"
 	       "\n"
-	       "  --all   print counters that are zero too (JSON always has every one)\n"
-	       "  --json  one JSON object\n"
+	       "  --all    print counters that are zero too (JSON always has every one)\n"
+	       "  --reset  first set every counter to zero, module-wide and per scope,\n"
+	       "           then print the status; needs CAP_SYS_ADMIN, from a task\n"
+	       "           outside every enforcing or auditing scope (as 'policy apply')\n"
+	       "  --json   one JSON object\n"
 	       "\n"
-	       "Exit status 2 when the module is not loaded.\n");
+	       "Exit status 2 when the module is not loaded, or --reset was refused\n"
+	       "(then nothing is printed on stdout).\n");
 	return EXIT_OK;
 }
 
@@ -118,12 +123,25 @@ static void print_coverage(void)
 		fclose(f);
 }
 
+/* --reset: zero every counter, or say why not. 0 or -1 (reported). */
+static int status_reset(int fd)
+{
+	int err = ctl_reset(fd);
+
+	if (err == -EPERM)
+		report_eperm(fd, "resetting the counters");
+	else if (err)
+		p_err("resetting the counters: %s", ctl_strerror(err));
+	return err ? -1 : 0;
+}
+
 int do_status(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "all",  no_argument, NULL, 'a' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
+		{ "all",   no_argument, NULL, 'a' },
+		{ "reset", no_argument, NULL, 'r' },
+		{ "json",  no_argument, NULL, 'j' },
+		{ "help",  no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	const char *where = "clonegate status";
@@ -131,13 +149,14 @@ int do_status(int argc, char **argv)
 	struct cg_version v;
 	struct scopes t = { 0 };
 	__u32 nent, nrule;
-	bool all = false, any;
+	bool all = false, reset = false, any;
 	int opt, fd, err;
 
 	optind = 0;
-	while ((opt = next_opt(argc, argv, ":ajh", opts, where)) != -1) {
+	while ((opt = next_opt(argc, argv, ":arjh", opts, where)) != -1) {
 		switch (opt) {
 		case 'a': all = true; break;
+		case 'r': reset = true; break;
 		case 'j': json_output = true; break;
 		case 'h': return status_help();
 		default:  return EXIT_USAGE;
@@ -149,6 +168,10 @@ int do_status(int argc, char **argv)
 	fd = ctl_open_or_report();
 	if (fd < 0)
 		return EXIT_FAIL;
+	if (reset && status_reset(fd)) {
+		close(fd);
+		return EXIT_FAIL;
+	}
 
 	err = ctl_version(fd, &v);
 	if (!err)
@@ -193,7 +216,7 @@ int do_status(int argc, char **argv)
 		print_coverage();
 		printf("\nscopes (%u of at most %u):\n", t.n, v.max_scopes);
 		scopes_print(&t, "  ");
-		printf("\ncounters (since load):\n");
+		printf("\ncounters (since load or the last reset):\n");
 		any = print_family("checked", c.checked, nent, ROW_ENTRY, all);
 		any |= print_family("refused", c.refused, nrule, ROW_RULE, all);
 		any |= print_family("audited", c.audited, nrule, ROW_RULE, all);

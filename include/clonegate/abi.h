@@ -191,7 +191,11 @@ struct cg_scope_list {
 };
 #define CG_SCOPE_LIST_SIZE_VER0	24
 
-/* CLONEGATE_IOC_COUNTERS: module-wide counters since load or last RESET. */
+/*
+ * CLONEGATE_IOC_COUNTERS: module-wide counters since load or last RESET.
+ * CLONEGATE_IOC_RESET (no argument; changing policy's privileges) zeroes
+ * them and every scope's checked, refused and audited.
+ */
 struct cg_counters {
 	__u32 size;
 	__u32 nr_entries;	/* CG_ENTRY_MAX */

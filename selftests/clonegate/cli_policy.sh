@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # cli_policy.sh: the first verbs of the clonegate command drive the module:
-# policy apply/list/remove, status, and their errors and exit codes; a scope
-# whose cgroup is removed is no longer listed.
+# policy apply/list/remove, status and status --reset, and their errors and
+# exit codes; a scope whose cgroup is removed is no longer listed.
 # Prints TAP; run by run_guest.sh after the module is loaded.
 CG=/clonegate/bin/clonegate
 [ -x "$CG" ] || CG=$(command -v clonegate)
@@ -45,7 +45,7 @@ grep -q '^nobody:' /etc/passwd 2>/dev/null ||
 	echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >>/etc/passwd
 
 echo "TAP version 13"
-echo "1..20"
+echo "1..28"
 mkdir -p "$DIR"
 ok "policy apply --cgroup enforce" $CG policy apply --cgroup "$DIR" --mode enforce
 ok "policy list shows the scope" sh -c "$CG policy list > /tmp/cli.list && grep -q 'cgtest-cli-$$' /tmp/cli.list && grep -q enforce /tmp/cli.list && grep -q gvisor-21d66119 /tmp/cli.list"
@@ -64,6 +64,17 @@ exits 2 "unprivileged apply is refused" su -s /bin/sh nobody -c "$CG policy appl
 ok "policy remove" $CG policy remove --cgroup "$DIR"
 exits 2 "removing it again says there is none" $CG policy remove --cgroup "$DIR"
 ok "policy list is empty again" sh -c "! $CG policy list | grep -q 'cgtest-cli-$$'"
+
+# status --reset: an audited setns (rule S2) is counted, then every counter,
+# module-wide and the scope's, is zero. Nothing else runs in a scope.
+ok "policy apply --cgroup audit" $CG policy apply --cgroup "$DIR" --mode audit
+ok "a task of the scope makes an audited call" sh -c "echo \$\$ > $DIR/cgroup.procs && nsenter -p -t 1 true"
+ok "status --json counts it" sh -c "$CG --json status > /tmp/cli.json && grep -q '\"S2\":[1-9]' /tmp/cli.json && grep -q '\"audited\":[1-9]' /tmp/cli.json"
+exits 2 "unprivileged status --reset is refused" su -s /bin/sh nobody -c "$CG status --reset"
+ok "the message says to run as root" grep -q "run as root" /tmp/cli.last
+ok "status --reset" $CG status --reset
+ok "status --json: every counter is zero" sh -c "$CG --json status > /tmp/cli.json && sed 's/.*\"counters\"://' /tmp/cli.json > /tmp/cli.counters && grep -q '\"S2\":0' /tmp/cli.counters && ! grep -q ':[1-9]' /tmp/cli.counters && grep -q '\"checked\":0,\"refused\":0,\"audited\":0' /tmp/cli.json && ! grep -qE '\"(checked|refused|audited)\":[1-9]' /tmp/cli.json"
+ok "policy remove" $CG policy remove --cgroup "$DIR"
 
 # A scope whose cgroup is removed goes with it.
 mkdir -p "$DIR2"

@@ -197,6 +197,76 @@ TEST_F(ctl, confined_task_cannot_change_its_policy)
 	t_cgroup_destroy(&confined_cg);
 }
 
+static int t_reset(int fd)
+{
+	return fd < 0 ? fd : t_ioctl_raw(fd, CLONEGATE_IOC_RESET, NULL);
+}
+
+/* A fork from inside confined_cg: counted as checked by its scope. */
+static int t_fork_once(int fd)
+{
+	pid_t pid = fork();
+
+	(void)fd;
+	if (pid == 0)
+		_exit(0);
+	return pid < 0 || waitpid(pid, NULL, 0) != pid ? -EIO : 0;
+}
+
+/* The sum of every module-wide counter, and of confined_cg's scope's. */
+static void t_checked(uint64_t *module, uint64_t *scope)
+{
+	struct cg_scope_info info[CG_MAX_SCOPES];
+	struct cg_scope_list l = { .size = sizeof(l), .count = CG_MAX_SCOPES,
+				   .scopes = (uintptr_t)info };
+	uint64_t id = t_cgroup_id(confined_cg.fd);
+	struct cg_counters c;
+	uint32_t i;
+
+	*module = *scope = ~0ULL;
+	if (t_counters(&c) || t_ctl(CLONEGATE_IOC_LIST, &l))
+		return;
+	for (*module = 0, i = 0; i < CG_ENTRY_SLOTS; i++)
+		*module += c.checked[i] + c.dropped[i];
+	for (i = 0; i < CG_RULE_SLOTS; i++)
+		*module += c.refused[i] + c.audited[i];
+	for (i = 0; i < l.count && i < CG_MAX_SCOPES; i++)
+		if (info[i].scope == CG_SCOPE_CGROUP && info[i].cgroup_id == id)
+			*scope = info[i].checked + info[i].refused + info[i].audited;
+}
+
+TEST_F(ctl, reset_zeroes_counters_and_needs_privilege)
+{
+	int (*const refused[])(void) = {
+		t_drop_to_nobody, t_to_userns_root, t_drop_sys_admin, t_enter_confined,
+	};
+	uint64_t module, scope;
+	size_t i;
+
+	if (!self->ready)
+		return;
+	ASSERT_EQ(0, t_cgroup_create(&confined_cg, "reset"));
+	ASSERT_EQ(0, t_apply(confined_cg.fd, CG_SCOPE_CGROUP, 0, CG_MODE_AUDIT));
+	ASSERT_EQ(0, t_in_child(t_enter_confined, t_fork_once, true));
+	t_checked(&module, &scope);
+	ASSERT_NE(~0ULL, scope);
+	EXPECT_LT(0, module);
+	EXPECT_LT(0, scope);
+	/* Not root, root of a user namespace, no CAP_SYS_ADMIN, policed. */
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		EXPECT_EQ(-EPERM, t_in_child(refused[i], t_reset, true)) TH_LOG("case %zu", i);
+		t_checked(&module, &scope);
+		EXPECT_LT(0, module) TH_LOG("case %zu reset the module's counters", i);
+		EXPECT_LT(0, scope) TH_LOG("case %zu reset the scope's counters", i);
+	}
+	EXPECT_EQ(0, t_ctl(CLONEGATE_IOC_RESET, NULL));
+	t_checked(&module, &scope);
+	EXPECT_EQ(0, module);
+	EXPECT_EQ(0, scope);
+	EXPECT_EQ(0, t_remove(confined_cg.fd, CG_SCOPE_CGROUP));
+	t_cgroup_destroy(&confined_cg);
+}
+
 /* Malformed input: EINVAL (or the fd's own error), and nothing changes. */
 struct bad_policy {
 	const char *name;

@@ -8,6 +8,11 @@
 #   make bpf          out/bpf/*.bpf.o             (bpf/Makefile)
 #   make userspace    out/bin/clonegate           (userspace/Makefile)
 #   make selftests    out/selftests/*             (selftests/clonegate/Makefile)
+#   make selftests-export KSRC=/abs/kernel/tree   the selftests, the headers they
+#                     include and the generated protobuf-c files, into
+#                     KSRC/tools/testing/selftests/clonegate (for its lib.mk)
+#   make kselftest    export into linux-source-6.1 (out/ktree), build and install
+#                     with its own make: out/kselftest/run_kselftest.sh
 #   make check        setup, build, boot each kernel in qemu, run the selftests
 #                     there; ends with "N passed, N failed[, N skipped]"
 #   make check T=module_loaded   only that selftest binary (space-separated list)
@@ -66,7 +71,7 @@ MAKEFLAGS += --no-print-directory
 # Module sources, linked one by one (see below).
 MODULE_SRCS := $(wildcard $(CURDIR)/module/*.c $(CURDIR)/module/*.h $(CURDIR)/module/*.S)
 
-.PHONY: all module bpf userspace selftests check check-vm demo shell install bench fuzz clean FORCE
+.PHONY: all module bpf userspace selftests selftests-export kselftest check check-vm demo shell install bench fuzz clean FORCE
 .DELETE_ON_ERROR:
 
 all: module bpf userspace selftests
@@ -113,6 +118,15 @@ userspace: bpf
 
 selftests:
 	$(Q)$(MAKE) -C selftests/clonegate $(SUBMAKE_S) OUTPUT=$(OUT)/selftests KHDR=$(OUT)/khdr V=$(V)
+
+# The selftests as a kernel tree's tools/testing/selftests/clonegate: see
+# selftests/clonegate/Makefile and scripts/kselftest-tree.
+selftests-export:
+	$(Q)$(MAKE) -C selftests/clonegate $(SUBMAKE_S) OUTPUT=$(OUT)/selftests KHDR=$(OUT)/khdr V=$(V) \
+		export $(if $(KSRC),KSRC=$(abspath $(KSRC)))
+
+kselftest:
+	$(Q)V='$(V)' $(CURDIR)/scripts/kselftest-tree
 
 # scripts/check runs scripts/setup, then 'make all', then the guests; the
 # setup must come before anything is built, so no prerequisites here.

@@ -468,7 +468,8 @@ static void cg_current_request(struct cg_request *rq)
 	}
 	rq->entry = cg_clone_entry();
 	if (!cg_is_clone3(rq->entry)) {
-		rq->flags = (in_ia32_syscall() ? (u32)a[0] : a[0]) & ~CG_CSIGNAL;
+		/* As clone(2) hands them to kernel_clone(): the low 32 bits. */
+		rq->flags = (u32)a[0] & ~CG_CSIGNAL;
 		rq->exit_signal = a[0] & CG_CSIGNAL;
 		return;
 	}
@@ -516,8 +517,10 @@ static bool cg_userns_probe_registered;
 /*
  * One ftrace_ops per hook: the callback is the hook's own function, so no
  * address is ever needed. Each registration patches its function's fentry
- * and waits for its own grace period: loading costs a few more milliseconds
- * than one shared ops, in exchange for no symbol lookup at all.
+ * and waits for its own grace periods: load and unload cost one RCU-tasks
+ * grace period per hook instead of one in all, in exchange for no symbol
+ * lookup at all. (A hooked call pays nothing more: a function with one ops
+ * calls it directly from its own trampoline.)
  */
 struct cg_hook {
 	const char *symbol;

@@ -108,6 +108,29 @@ void cg_hooks_exit(void);
 void cg_record(const struct cg_scope *scope, const struct cg_request *rq,
 	       enum cg_rule rule, u32 mode);
 
+/* ---- context.c: the syscall current is in ------------------------------ */
+
+bool cg_is_clone3(enum cg_entry e);
+enum cg_entry cg_clone_entry(void);
+enum cg_entry cg_unshare_entry(void);
+bool cg_in_setns(void);
+bool cg_in_unshare(void);
+void cg_clone3_preview(struct cg_request *rq, unsigned long uargs);
+void cg_current_request(struct cg_request *rq);
+
+/* ---- probes.c: kretprobes (C10/U3, clone3's return) --------------------- */
+
+int cg_probes_init(void);
+void cg_probes_exit(void);
+int cg_probes_coverage(char *buf, int n);
+
+/* ---- clone3_mark.c: one audit record per clone3 call ------------------- */
+
+enum cg_clone3_mark_state { CG_CLONE3_NONE, CG_CLONE3_RECORDED, CG_CLONE3_UNREAD };
+
+enum cg_clone3_mark_state cg_clone3_mark_take(void);
+void cg_clone3_mark_set(enum cg_clone3_mark_state state);
+
 /* ---- control.c --------------------------------------------------------- */
 
 int cg_control_init(void);

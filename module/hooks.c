@@ -16,7 +16,7 @@
  * function whose address the kernel never takes, and an indirect call into
  * one is a #CP oops (qemu TCG has no CET, so no guest test could show it).
  * Each hook knows its function from its own ftrace_ops, so no address is
- * needed; the only other attachment is a kretprobe (by name, see below).
+ * needed; the only other attachments are kretprobes (by name, probes.c).
  *
  * Where the decision is taken (TOCTOU):
  *   kernel_clone()        the kernel's own copy of every clone, clone3, fork
@@ -25,7 +25,14 @@
  *                         preview of the user struct, so a caller that does
  *                         not race gets gVisor's errno where Linux would fail
  *                         earlier with another one (set_tid). The preview never
- *                         allows anything kernel_clone() then refuses.
+ *                         allows anything kernel_clone() then refuses. If the
+ *                         preview faults (a page not mapped yet), the call is
+ *                         marked (clone3_mark.c): kernel_clone() decides it,
+ *                         or, if Linux refuses it first, a kretprobe on the
+ *                         syscall's return reads the struct again and gives
+ *                         gVisor's errno (enforce) or records it (audit). A
+ *                         call audited at the entry is marked too, so that
+ *                         kernel_clone() does not record it a second time.
  *   ksys_unshare()        flags are a register value; the rewrite happens on
  *                         the kernel's argument, never in user registers.
  *   __{x64,ia32}_sys_setns  S1..S6 on a reference we take ourselves; a
@@ -38,7 +45,7 @@
  *                         references) or calling a function the kernel does
  *                         not export. Linux refuses a chrooted caller itself,
  *                         with gVisor's errno (EPERM); the probe sees that
- *                         refusal and records it under C10/U3 (policy.c).
+ *                         refusal and records it under C10/U3 (probes.c).
  *
  * Optional hooks: only kernel_clone() is required. A kernel without ia32
  * emulation or time namespaces (or one that renamed a function) loads the
@@ -57,7 +64,6 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/ftrace.h>
-#include <linux/kprobes.h>
 #include <linux/magic.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
@@ -65,10 +71,7 @@
 #include <linux/ratelimit.h>
 #include <linux/sched/task.h>
 #include <linux/string_helpers.h>
-#include <linux/uaccess.h>
 #include <linux/uidgid.h>
-#include <asm/syscall.h>
-#include <asm/unistd.h>
 
 #include "clonegate.h"
 #include "cg_trace.h"
@@ -162,67 +165,6 @@ static void cg_verdict(struct pt_regs *regs, const struct cg_scope *s,
 		regs->ip = cg_stub(cg_rules[rule].err);
 }
 
-static bool cg_is_clone3(enum cg_entry e)
-{
-	return e == CG_ENTRY_CLONE3 || e == CG_ENTRY_IA32_CLONE3;
-}
-
-/*
- * The syscall current is in (x32 shares x86-64's numbers for every call
- * here, with a marker bit).
- */
-static long cg_syscall_nr(void)
-{
-	return syscall_get_nr(current, task_pt_regs(current)) & ~__X32_SYSCALL_BIT;
-}
-
-/* Which syscall brought current into kernel_clone()? */
-static enum cg_entry cg_clone_entry(void)
-{
-	long nr = cg_syscall_nr();
-
-	if (in_ia32_syscall()) {
-		switch (nr) {
-		case __NR_ia32_fork:	return CG_ENTRY_IA32_FORK;
-		case __NR_ia32_vfork:	return CG_ENTRY_IA32_VFORK;
-		case __NR_ia32_clone3:	return CG_ENTRY_IA32_CLONE3;
-		default:		return CG_ENTRY_IA32_CLONE;
-		}
-	}
-	switch (nr) {
-	case __NR_fork:		return CG_ENTRY_FORK;
-	case __NR_vfork:	return CG_ENTRY_VFORK;
-	case __NR_clone3:	return CG_ENTRY_CLONE3;
-	default:		return CG_ENTRY_CLONE;
-	}
-}
-
-static enum cg_entry cg_unshare_entry(void)
-{
-	return in_ia32_syscall() ? CG_ENTRY_IA32_UNSHARE : CG_ENTRY_UNSHARE;
-}
-
-static bool cg_in_setns(void)
-{
-	return cg_syscall_nr() == (in_ia32_syscall() ? __NR_ia32_setns : __NR_setns);
-}
-
-static bool cg_in_unshare(void)
-{
-	return cg_syscall_nr() == (in_ia32_syscall() ? __NR_ia32_unshare : __NR_unshare);
-}
-
-/*
- * In audit mode, clone3's C1..C3 were already recorded by the entry preview;
- * recording them again at kernel_clone() would count one call twice.
- */
-static bool cg_recorded_at_entry(const struct cg_scope *s, const struct cg_request *rq,
-				 int rule)
-{
-	return s->mode == CG_MODE_AUDIT && cg_is_clone3(rq->entry) &&
-	       rule >= CG_RULE_C1 && rule <= CG_RULE_C3;
-}
-
 /* ---- kernel_clone(): clone, clone3, fork, vfork on every ABI ----------- */
 
 static void cg_on_kernel_clone(unsigned long ip, unsigned long parent_ip,
@@ -232,6 +174,7 @@ static void cg_on_kernel_clone(unsigned long ip, unsigned long parent_ip,
 	struct kernel_clone_args *args = (struct kernel_clone_args *)regs->di;
 	const struct cg_scope *s;
 	struct cg_request rq;
+	enum cg_clone3_mark_state mark;
 	int rule;
 
 	/* Kernel threads and user-mode helpers. */
@@ -251,7 +194,9 @@ static void cg_on_kernel_clone(unsigned long ip, unsigned long parent_ip,
 	if (!cg_is_clone3(rq.entry))
 		cg_checked(s, rq.entry);
 	rule = cg_decide_clone(&cg_profiles[s->profile], &rq, CG_RULE_MAX);
-	if (rule > CG_RULE_NONE && !cg_recorded_at_entry(s, &rq, rule))
+	/* In audit mode, one clone3 call is recorded once (clone3_mark.c). */
+	mark = cg_is_clone3(rq.entry) ? cg_clone3_mark_take() : CG_CLONE3_NONE;
+	if (rule > CG_RULE_NONE && !(mark == CG_CLONE3_RECORDED && s->mode == CG_MODE_AUDIT))
 		cg_verdict(regs, s, &rq, rule);
 out:
 	rcu_read_unlock();
@@ -259,21 +204,13 @@ out:
 
 /* ---- clone3 entry: size and an errno preview --------------------------- */
 
-/* struct clone_args as gVisor reads it (CLONE_ARGS_SIZE_VER2). */
-struct cg_clone3_preview {
-	u64 flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size,
-	    tls, set_tid, set_tid_size, cgroup;
-};
-
 static void cg_on_clone3(struct pt_regs *regs, bool ia32)
 {
 	const struct pt_regs *uregs = (const struct pt_regs *)regs->di;
-	unsigned long uargs = ia32 ? uregs->bx : uregs->di;
 	struct cg_request rq = {
 		.entry = ia32 ? CG_ENTRY_IA32_CLONE3 : CG_ENTRY_CLONE3,
 		.clone3_size = ia32 ? uregs->cx : uregs->si,
 	};
-	struct cg_clone3_preview a = {};
 	const struct cg_scope *s;
 	int rule;
 
@@ -281,18 +218,24 @@ static void cg_on_clone3(struct pt_regs *regs, bool ia32)
 	s = cg_scope_of_current();
 	if (!s)
 		goto out;
-	/* A fault decides nothing: Linux copies it again and kernel_clone() checks. */
-	if (rq.clone3_size >= CG_CLONE_ARGS_SIZE_MIN && rq.clone3_size <= sizeof(a) &&
-	    !copy_from_user_nofault(&a, (const void __user *)uargs, rq.clone3_size)) {
-		rq.previewed = true;
-		rq.flags = a.flags;
-		rq.set_tid = a.set_tid != 0;
-	}
+	/*
+	 * A fault decides nothing here: Linux copies the struct again and
+	 * kernel_clone() checks (in audit mode, the return probe if Linux
+	 * refused first).
+	 */
+	cg_clone3_preview(&rq, ia32 ? uregs->bx : uregs->di);
 	/* clone3 is counted here, once, whether or not Linux reaches kernel_clone(). */
 	cg_checked(s, rq.entry);
 	rule = cg_decide_clone3_entry(&cg_profiles[s->profile], &rq);
 	if (rule > CG_RULE_NONE)
 		cg_verdict(regs, s, &rq, rule);
+	/* What the rest of this call must know: clone3_mark.c. */
+	if (rule > CG_RULE_NONE && s->mode == CG_MODE_AUDIT)
+		cg_clone3_mark_set(CG_CLONE3_RECORDED);
+	else if (rule == CG_RULE_NONE && !rq.previewed)
+		cg_clone3_mark_set(CG_CLONE3_UNREAD);
+	else
+		cg_clone3_mark_take();
 out:
 	rcu_read_unlock();
 }
@@ -447,71 +390,6 @@ static void cg_on_pidfd_pid(unsigned long ip, unsigned long parent_ip,
 		cg_refuse_ns_type(ftrace_get_regs(fregs), 0);
 }
 
-/* ---- create_user_ns(): Linux's own chroot refusal (C10, U3) ------------ */
-
-/*
- * The request of the syscall in progress, rebuilt from its saved registers
- * (the values the hooks saw for clone and unshare), or, for clone3, from a
- * no-fault read of its struct: the engine needs it to tell whether a rule
- * before C10/U3 already decided this call at the hook.
- */
-static void cg_current_request(struct cg_request *rq)
-{
-	unsigned long a[6];
-	struct cg_clone3_preview c = {};
-
-	syscall_get_arguments(current, task_pt_regs(current), a);
-	if (cg_in_unshare()) {
-		rq->entry = cg_unshare_entry();
-		rq->flags = in_ia32_syscall() ? (u32)a[0] : a[0];
-		return;
-	}
-	rq->entry = cg_clone_entry();
-	if (!cg_is_clone3(rq->entry)) {
-		/* As clone(2) hands them to kernel_clone(): the low 32 bits. */
-		rq->flags = (u32)a[0] & ~CG_CSIGNAL;
-		rq->exit_signal = a[0] & CG_CSIGNAL;
-		return;
-	}
-	rq->flags = CG_CLONE_NEWUSER;
-	if (a[1] >= CG_CLONE_ARGS_SIZE_MIN && a[1] <= sizeof(c) &&
-	    !copy_from_user_nofault(&c, (const void __user *)a[0], a[1])) {
-		rq->flags = c.flags;
-		rq->exit_signal = c.exit_signal;
-		rq->set_tid = c.set_tid != 0;
-	}
-}
-
-static int cg_on_create_user_ns_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
-{
-	const struct cg_scope *s;
-	struct cg_request rq = { .userns_eperm = true };
-	int rule;
-
-	/* create_user_ns() returns an int: the upper half of rax is not part of it. */
-	if ((int)regs_return_value(regs) != -EPERM || (current->flags & PF_KTHREAD))
-		return 0;
-	rcu_read_lock();
-	s = cg_scope_of_current();
-	if (!s)
-		goto out;
-	cg_current_request(&rq);
-	rule = cg_decide_userns_refusal(&cg_profiles[s->profile], &rq);
-	if (rule > CG_RULE_NONE)
-		cg_record(s, &rq, rule, s->mode);
-out:
-	rcu_read_unlock();
-	return 0;
-}
-
-static struct kretprobe cg_userns_probe = {
-	.kp.symbol_name = "create_user_ns",
-	.handler = cg_on_create_user_ns_ret,
-	/* Concurrent create_user_ns() calls tracked; beyond, a miss (nmissed). */
-	.maxactive = 64,
-};
-static bool cg_userns_probe_registered;
-
 /* ---- registration -------------------------------------------------------- */
 
 /*
@@ -555,7 +433,7 @@ static struct cg_hook cg_hooks[] = {
 
 /*
  * The coverage report, /sys/module/clonegate/parameters/coverage: one line
- * per hook, "yes|no SYMBOL: WHAT", then the C10/U3 probe.
+ * per hook, "yes|no SYMBOL: WHAT", then one per kretprobe.
  */
 static int cg_coverage_get(char *buf, const struct kernel_param *kp)
 {
@@ -564,9 +442,7 @@ static int cg_coverage_get(char *buf, const struct kernel_param *kp)
 	for (i = 0; i < ARRAY_SIZE(cg_hooks); i++)
 		n += sysfs_emit_at(buf, n, "%s %s: %s\n", cg_hooks[i].attached ? "yes" : "no",
 				   cg_hooks[i].symbol, cg_hooks[i].covers);
-	n += sysfs_emit_at(buf, n, "%s create_user_ns: C10 and U3 counted (Linux refuses)\n",
-			   cg_userns_probe_registered ? "yes" : "no");
-	return n;
+	return cg_probes_coverage(buf, n);
 }
 
 static const struct kernel_param_ops cg_coverage_ops = { .get = cg_coverage_get };
@@ -582,8 +458,7 @@ MODULE_PARM_DESC(coverage, "which kernel functions are hooked, and what each cov
  * quiescent state for RCU-tasks (only a voluntary switch, user mode or idle
  * are), so synchronize_rcu_tasks() waits until every one has left. Nothing
  * else of ours is ever on a task's stack: no hook sleeps or calls back into
- * the kernel function it hooks. The kretprobe's handler runs in probe
- * context, and unregister_kretprobe() waits for handlers in progress.
+ * the kernel function it hooks. The kretprobes: see cg_probes_exit().
  * Both waits are bounded by the time tasks take to pass through a
  * scheduling point, not by anything a task can hold on to, and neither is
  * interrupted by a signal.
@@ -592,10 +467,7 @@ void cg_hooks_exit(void)
 {
 	int i;
 
-	if (cg_userns_probe_registered) {
-		unregister_kretprobe(&cg_userns_probe);
-		cg_userns_probe_registered = false;
-	}
+	cg_probes_exit();
 	for (i = 0; i < ARRAY_SIZE(cg_hooks); i++) {
 		if (cg_hooks[i].attached) {
 			unregister_ftrace_function(&cg_hooks[i].ops);
@@ -645,14 +517,7 @@ int cg_hooks_init(void)
 		pr_warn("not covered: %s (cannot hook %s: %d)\n", h->covers, h->symbol, ret);
 		missing++;
 	}
-	ret = register_kretprobe(&cg_userns_probe);
-	if (ret) {
-		pr_warn("not counted: C10 and U3 (cannot probe create_user_ns: %d); Linux still refuses\n",
-			ret);
-		missing++;
-	} else {
-		cg_userns_probe_registered = true;
-	}
+	missing += cg_probes_init();
 	pr_info("%s (see /sys/module/clonegate/parameters/coverage)\n",
 		missing ? "some entry points are not covered" : "every entry point is covered");
 	return 0;

@@ -49,6 +49,7 @@ struct row {
 	int exit_signal;	/* clone3 */
 	size_t size;		/* clone3 size, 0 = 88 */
 	bool set_tid;		/* clone3: set_tid = &tid */
+	bool cold;		/* clone3: the struct in a page not mapped yet */
 	int set_tid_size;
 	enum fd_source fd;	/* setns */
 	const char *ns;		/* setns: /proc/self/ns/<ns> */
@@ -152,6 +153,36 @@ static int t_open_fd(const struct row *r)
 	}
 }
 
+/*
+ * clone3 with its struct where the caller put it, or, cold, in a shared
+ * page of a memfd mapped just now and never touched: the page is in the
+ * page cache but not in this process's page tables, so the module's no-fault
+ * preview at the syscall's entry faults, while Linux's own copy faults it in.
+ */
+static long t_clone3_call(struct t_clone_args *a, size_t size, bool cold)
+{
+	struct t_clone_args *p;
+	long ret;
+	int fd;
+
+	if (!cold)
+		return t_sys_clone3_exit(a, size);
+	fd = memfd_create("clone3-args", MFD_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (pwrite(fd, a, sizeof(*a), 0) != (ssize_t)sizeof(*a) || ftruncate(fd, 4096)) {
+		close(fd);
+		return -EIO;
+	}
+	p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return -errno;
+	ret = t_sys_clone3_exit(p, size);
+	munmap(p, 4096);
+	return ret;
+}
+
 /* The call itself; returns 0 or -errno. */
 static long t_call(const struct row *r, int fd)
 {
@@ -173,7 +204,7 @@ static long t_call(const struct row *r, int fd)
 			a.set_tid = (uintptr_t)&tid_slot;
 			a.set_tid_size = r->set_tid_size;
 		}
-		ret = t_sys_clone3_exit(&a, r->size ? r->size : 88);
+		ret = t_clone3_call(&a, r->size ? r->size : 88, r->cold);
 		break;
 	case CALL_FORK:
 		ret = t_sys_fork_exit(T_NR_FORK);
@@ -326,6 +357,27 @@ static const struct row rows_c3[] = {
 	{ .name = "set_tid before bad signal (C3 before C8)", .state = S_ROOT, .call = CALL_CLONE3,
 	  .exit_signal = 100, .set_tid = true, .set_tid_size = 1,
 	  .rule = CG_RULE_C3, .expect = EOPNOTSUPP },
+};
+
+/*
+ * The struct in a page not mapped yet: the entry cannot read it, and the
+ * answer and the count must be the same as with a warm struct, whether
+ * kernel_clone() decides (Linux gets that far) or the return probe does
+ * (Linux refuses first: set_tid_size over 32, a bad exit signal).
+ */
+#define COLD3(n, fl, sig, tid_size, rl, ex) \
+	{ .name = n, .state = S_ROOT, .call = CALL_CLONE3, .flags = fl, .exit_signal = sig, \
+	  .set_tid = (tid_size) >= 0, .set_tid_size = (tid_size) < 0 ? 0 : (tid_size), \
+	  .cold = true, .rule = rl, .expect = ex }
+
+static const struct row rows_cold[] = {
+	COLD3("cold clone3 process", 0, SIGCHLD_, -1, 0, T_LINUX),
+	COLD3("cold clone3 NEWTIME", T_NEWTIME, SIGCHLD_, -1, CG_RULE_C1, EINVAL),
+	COLD3("cold clone3 SIGHAND without VM", T_SIGHAND, SIGCHLD_, -1, CG_RULE_C2, EINVAL),
+	COLD3("cold set_tid size 1", 0, SIGCHLD_, 1, CG_RULE_C3, EOPNOTSUPP),
+	COLD3("cold set_tid size 40 (Linux refuses first)", 0, SIGCHLD_, 40, CG_RULE_C3, EOPNOTSUPP),
+	COLD3("cold set_tid and exit signal 100 (Linux refuses first)", 0, 100, 1,
+	      CG_RULE_C3, EOPNOTSUPP),
 };
 
 static const struct row rows_c4[] = {
@@ -609,6 +661,7 @@ RULE_TEST(A1_clone3_size, rows_a1)
 RULE_TEST(C1_unsupported_flags, rows_c1)
 RULE_TEST(C2_sighand_without_vm, rows_c2)
 RULE_TEST(C3_set_tid, rows_c3)
+RULE_TEST(C1_C3_cold_clone3_struct, rows_cold)
 RULE_TEST(C4_thread_without_sighand, rows_c4)
 RULE_TEST(C5_thread_and_pidns, rows_c5)
 RULE_TEST(C6_newpid_after_unshare, rows_c6)

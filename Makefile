@@ -4,7 +4,7 @@
 # goes under out/ (gitignored).
 #
 #   make [all]        module for each kernel in KVERS, bpf, userspace, selftests
-#   make module       out/<K>/clonegate.ko for each K in KVERS
+#   make module       out/<release>/clonegate.ko for each kernel in KVERS
 #   make bpf          out/bpf/*.bpf.o             (bpf/Makefile)
 #   make userspace    out/bin/clonegate           (userspace/Makefile)
 #   make selftests    out/selftests/*             (selftests/clonegate/Makefile)
@@ -14,9 +14,16 @@
 #   make kselftest    export into linux-source-6.1 (out/ktree), build and install
 #                     with its own make: out/kselftest/run_kselftest.sh
 #   make check        setup, build, boot each kernel in qemu, run the selftests
-#                     there; ends with "N passed, N failed[, N skipped]"
+#                     there; ends with "N passed, N failed[, N skipped]".
+#                     Kernels: 6.1 6.12 debug noia32 unless KVERS is given
 #   make check T=module_loaded   only that selftest binary (space-separated list)
-#   make check KVERS=6.1         only that kernel
+#   make check KVERS=6.1         only that kernel (6.1-rt, 6.12-amd64, debug,
+#                     noia32 or a full release: see scripts/kernel-release)
+#   make check-matrix every kernel: Debian's cloud, rt and generic flavours of
+#                     6.1 and 6.12 (installed by scripts/setup --matrix) and
+#                     both built kernels; one summary line per kernel
+#   make debug-kernel build the debug and noia32 kernels from linux-source-6.1
+#                     into out/debug-kernel/ (scripts/debug-kernel)
 #   make check-vm     the guest runner's own self-test (also part of check)
 #   make demo         boot a guest, run a workload under 'clonegate run --audit'
 #                     and under enforce: refusals, events, summaries
@@ -26,9 +33,9 @@
 #   make fuzz [SEED=n COUNT=n START=n ABI=64|32|both]  long fuzzing campaign in the guest(s)
 #   make clean        remove out/
 #
-# Variables: KVERS (default "6.1 6.12", short names resolved by
+# Variables: KVERS (default "6.1 6.12", names resolved by
 # scripts/kernel-release), KDIR (a kernel build dir: one-kernel module build
-# into out/<its MAJOR.MINOR>/), V=1 (show full commands), SKIP_OK (selftest
+# into out/<its release>/), V=1 (show full commands), SKIP_OK (selftest
 # cases allowed to skip in check: "binary" or "binary:fixture.test"),
 # PREFIX (default /usr/local) and DESTDIR for install.
 
@@ -53,7 +60,7 @@ KREL	:= $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
 ifeq ($(KREL),)
 $(error KDIR=$(KDIR) has no include/config/kernel.release: not a prepared kernel build dir)
 endif
-override KVERS := $(shell echo '$(KREL)' | sed -E 's/^([0-9]+\.[0-9]+).*/\1/')
+override KVERS := $(KREL)
 endif
 
 ifeq ($(V),1)
@@ -71,34 +78,41 @@ MAKEFLAGS += --no-print-directory
 # Module sources, linked one by one (see below).
 MODULE_SRCS := $(wildcard $(CURDIR)/module/*.c $(CURDIR)/module/*.h $(CURDIR)/module/*.S)
 
-.PHONY: all module bpf userspace selftests selftests-export kselftest check check-vm demo shell install bench fuzz clean FORCE
+.PHONY: all module bpf userspace selftests selftests-export kselftest check check-matrix check-vm debug-kernel demo shell install bench fuzz clean FORCE
 .DELETE_ON_ERROR:
 
 all: module bpf userspace selftests
 
 module: $(addprefix module-,$(KVERS))
 
-# out/K/module is the kbuild M= directory: Kbuild and include/ are symlinks,
+# A kernel rebuilt since (make debug-kernel) means a new vmlinux, whose BTF
+# the module's must be generated against, and kbuild does not see that for
+# an external module: the .ko is relinked.
+# out/<release>/module is the kbuild M= directory: Kbuild and include/ are symlinks,
 # module/ is a real directory of per-file symlinks. (A symlink to the whole
 # module/ directory would make kbuild write its objects through it into the
 # source tree, shared and raced between kernels.)
 module-%: FORCE
-	$(call msg,KBUILD,out/$*/module ($(if $(KDIR),$(KDIR),$(shell $(CURDIR)/scripts/kernel-release $* 2>/dev/null))))
-	$(Q)set -e; d=$(OUT)/$*/module; \
-	kdir='$(KDIR)'; \
+	$(Q)set -e; \
+	kdir='$(KDIR)'; rel='$(KREL)'; \
 	if [ -z "$$kdir" ]; then \
 		rel=$$($(CURDIR)/scripts/kernel-release $*); \
-		kdir=/lib/modules/$$rel/build; \
+		kdir=$$($(CURDIR)/scripts/kernel-release --kdir $*); \
 	fi; \
 	[ -d "$$kdir" ] || { echo "module: $$kdir: no kernel headers (run scripts/setup)" >&2; exit 1; }; \
+	d=$(OUT)/$$rel/module; \
+	$(if $(Q),printf '  %-8s %s\n' KBUILD "out/$$rel/module ($$kdir)";) \
 	mkdir -p $$d/module; \
 	ln -sfn $(CURDIR)/Kbuild $$d/Kbuild; \
 	ln -sfn $(CURDIR)/include $$d/include; \
 	find $$d/module -maxdepth 1 -type l -delete; \
 	$(if $(MODULE_SRCS),ln -s $(MODULE_SRCS) $$d/module/;) \
-	$(MAKE) -C $$kdir M=$$d CLONEGATE_VERSION=$(VERSION) $(if $(V),V=$(V)) modules
-	$(call msg,CP,out/$*/clonegate.ko)
-	$(Q)cp $(OUT)/$*/module/clonegate.ko $(OUT)/$*/clonegate.ko
+	if [ -f $$kdir/vmlinux ] && [ $$kdir/vmlinux -nt $$d/clonegate.ko ]; then \
+		rm -f $$d/clonegate.ko; \
+	fi; \
+	$(MAKE) -C $$kdir M=$$d CLONEGATE_VERSION=$(VERSION) $(if $(V),V=$(V)) modules; \
+	$(if $(Q),printf '  %-8s %s\n' CP "out/$$rel/clonegate.ko";) \
+	cp $$d/clonegate.ko $(OUT)/$$rel/clonegate.ko
 
 # bpf/ and userspace/ have their own Makefiles (outputs in out/bpf, out/bin).
 # userspace builds the BPF skeletons through bpf/Makefile: never both at once.
@@ -153,9 +167,25 @@ bench:
 	$(Q)$(MAKE) --no-print-directory module userspace
 	$(Q)KVERS='$(KVERS)' $(CURDIR)/bench/run $(ROUNDS)
 
+# make check with no KVERS: Debian's two cloud kernels, then the debug
+# kernel and the one without ia32 (built from linux-source-6.1 on first use,
+# about 15 minutes, cached in out/debug-kernel).
+CHECK_KVERS := $(if $(filter file,$(origin KVERS)),6.1 6.12 debug noia32,$(KVERS))
+
 check:
-	$(Q)KVERS='$(KVERS)' T='$(T)' SKIP_OK='$(SKIP_OK)' V='$(V)' $(CURDIR)/scripts/check || \
+	$(Q)KVERS='$(CHECK_KVERS)' T='$(T)' SKIP_OK='$(SKIP_OK)' V='$(V)' $(CURDIR)/scripts/check || \
 		{ kill -PIPE $$PPID; exit 1; }
+
+# Every kernel scripts/kernel-release --list knows, after installing Debian's
+# other flavours and building the debug kernels.
+check-matrix:
+	$(Q)$(CURDIR)/scripts/setup --matrix
+	$(Q)$(CURDIR)/scripts/debug-kernel
+	$(Q)KVERS="$$($(CURDIR)/scripts/kernel-release --list | tr '\n' ' ')" T='$(T)' SKIP_OK='$(SKIP_OK)' \
+		V='$(V)' $(CURDIR)/scripts/check || { kill -PIPE $$PPID; exit 1; }
+
+debug-kernel:
+	$(Q)$(CURDIR)/scripts/debug-kernel
 
 check-vm:
 	$(Q)$(CURDIR)/scripts/vm-selftest --kernel $(firstword $(KVERS))

@@ -497,6 +497,20 @@ struct t_size_case {
 
 #define T_NR_SIZES 8
 
+/*
+ * One call of REQ on ARG with the struct's size field set to SIZE: Linux's
+ * answer must be WANT, and nothing outside the struct (nor its size field)
+ * may have been written. WHAT names the call in the log.
+ */
+#define T_EXPECT_SIZED(fd, req, arg, size, tail, want, what) do {			\
+	bool kept_;									\
+											\
+	EXPECT_EQ(want, t_ioctl_sized(fd, req, arg, sizeof(*(arg)), size, tail, &kept_))	\
+		TH_LOG("%s, size %u", what, size);					\
+	EXPECT_TRUE(kept_) TH_LOG("%s, size %u: wrote beyond it or its size field",	\
+				  what, size);						\
+} while (0)
+
 /* The sizes every struct is called with, for its current and first size. */
 static void t_sizes(struct t_size_case *c, size_t len, uint32_t ver0)
 {
@@ -518,7 +532,6 @@ TEST_F(ctl, sizes_version)
 {
 	struct t_size_case c[T_NR_SIZES];
 	struct cg_version v;
-	bool kept;
 	int i, fd;
 
 	if (!self->ready)
@@ -528,10 +541,8 @@ TEST_F(ctl, sizes_version)
 	t_sizes(c, sizeof(v), CG_VERSION_SIZE_VER0);
 	for (i = 0; i < T_NR_SIZES; i++) {
 		memset(&v, 0, sizeof(v));
-		EXPECT_EQ(c[i].err, t_ioctl_sized(fd, CLONEGATE_IOC_VERSION, &v, sizeof(v),
-						   c[i].size, c[i].tail, &kept))
-			TH_LOG("size %u: %s", c[i].size, c[i].name);
-		EXPECT_TRUE(kept) TH_LOG("size %u: wrote beyond it or its size field", c[i].size);
+		T_EXPECT_SIZED(fd, CLONEGATE_IOC_VERSION, &v, c[i].size, c[i].tail, c[i].err,
+			       c[i].name);
 		EXPECT_EQ(c[i].err ? 0 : CLONEGATE_ABI_VERSION, v.abi_version)
 			TH_LOG("size %u: %s", c[i].size, c[i].name);
 		EXPECT_EQ(c[i].err ? 0 : CG_MAX_SCOPES, v.max_scopes);
@@ -547,7 +558,6 @@ TEST_F(ctl, sizes_apply_and_remove)
 	struct t_cgroup cg;
 	struct cg_policy pol;
 	uint64_t id, gen;
-	bool kept;
 	int i, fd;
 
 	if (!self->ready)
@@ -563,10 +573,8 @@ TEST_F(ctl, sizes_apply_and_remove)
 		gen = v->generation;
 		pol = (struct cg_policy){ .scope = CG_SCOPE_CGROUP, .cgroup_fd = cg.fd,
 					  .profile = CG_PROFILE_LINUX, .mode = CG_MODE_AUDIT };
-		EXPECT_EQ(c[i].err, t_ioctl_sized(fd, CLONEGATE_IOC_APPLY, &pol, sizeof(pol),
-						   c[i].size, c[i].tail, &kept))
-			TH_LOG("APPLY, size %u: %s", c[i].size, c[i].name);
-		EXPECT_TRUE(kept) TH_LOG("APPLY, size %u: wrote beyond it", c[i].size);
+		T_EXPECT_SIZED(fd, CLONEGATE_IOC_APPLY, &pol, c[i].size, c[i].tail, c[i].err,
+			       c[i].name);
 		ASSERT_EQ(0, t_view(v));
 		found = t_view_find(v, id);
 		if (c[i].err) {
@@ -581,10 +589,7 @@ TEST_F(ctl, sizes_apply_and_remove)
 		EXPECT_EQ(CG_MODE_AUDIT, found->mode);
 		/* REMOVE at the same size, answering with the same id. */
 		pol.cgroup_id = 0;
-		EXPECT_EQ(0, t_ioctl_sized(fd, CLONEGATE_IOC_REMOVE, &pol, sizeof(pol),
-					   c[i].size, c[i].tail, &kept))
-			TH_LOG("REMOVE, size %u: %s", c[i].size, c[i].name);
-		EXPECT_TRUE(kept) TH_LOG("REMOVE, size %u: wrote beyond it", c[i].size);
+		T_EXPECT_SIZED(fd, CLONEGATE_IOC_REMOVE, &pol, c[i].size, c[i].tail, 0, c[i].name);
 		EXPECT_EQ(id, pol.cgroup_id) TH_LOG("REMOVE, size %u: cgroup_id", c[i].size);
 		ASSERT_EQ(0, t_view(v));
 		EXPECT_EQ(NULL, t_view_find(v, id));
@@ -600,7 +605,6 @@ TEST_F(ctl, sizes_list)
 	struct cg_scope_info info[CG_MAX_SCOPES];
 	struct t_size_case c[T_NR_SIZES];
 	struct cg_scope_list l;
-	bool kept;
 	int i, fd;
 
 	if (!self->ready)
@@ -612,10 +616,8 @@ TEST_F(ctl, sizes_list)
 	for (i = 0; i < T_NR_SIZES; i++) {
 		memset(info, 0, sizeof(info));
 		l = (struct cg_scope_list){ .count = CG_MAX_SCOPES, .scopes = (uintptr_t)info };
-		EXPECT_EQ(c[i].err, t_ioctl_sized(fd, CLONEGATE_IOC_LIST, &l, sizeof(l),
-						   c[i].size, c[i].tail, &kept))
-			TH_LOG("size %u: %s", c[i].size, c[i].name);
-		EXPECT_TRUE(kept) TH_LOG("size %u: wrote beyond it or its size field", c[i].size);
+		T_EXPECT_SIZED(fd, CLONEGATE_IOC_LIST, &l, c[i].size, c[i].tail, c[i].err,
+			       c[i].name);
 		if (c[i].err) {
 			EXPECT_EQ(CG_MAX_SCOPES, l.count);
 			EXPECT_EQ(0, info[0].scope);
@@ -635,7 +637,6 @@ TEST_F(ctl, sizes_counters)
 {
 	struct t_size_case c[T_NR_SIZES];
 	struct cg_counters cnt;
-	bool kept;
 	int i, fd;
 
 	if (!self->ready)
@@ -645,10 +646,8 @@ TEST_F(ctl, sizes_counters)
 	t_sizes(c, sizeof(cnt), CG_COUNTERS_SIZE_VER0);
 	for (i = 0; i < T_NR_SIZES; i++) {
 		memset(&cnt, 0, sizeof(cnt));
-		EXPECT_EQ(c[i].err, t_ioctl_sized(fd, CLONEGATE_IOC_COUNTERS, &cnt, sizeof(cnt),
-						   c[i].size, c[i].tail, &kept))
-			TH_LOG("size %u: %s", c[i].size, c[i].name);
-		EXPECT_TRUE(kept) TH_LOG("size %u: wrote beyond it or its size field", c[i].size);
+		T_EXPECT_SIZED(fd, CLONEGATE_IOC_COUNTERS, &cnt, c[i].size, c[i].tail, c[i].err,
+			       c[i].name);
 		EXPECT_EQ(c[i].err ? 0 : CG_ENTRY_MAX, cnt.nr_entries);
 		EXPECT_EQ(c[i].err ? 0 : CG_RULE_MAX, cnt.nr_rules);
 	}

@@ -63,11 +63,61 @@ static inline void put_char(char c)
 	obuf[olen++] = c;
 }
 
-/* Bytes that need escaping in a JSON string: controls, '"', '\\', non-ASCII. */
+/*
+ * Bytes that a run of plain text stops at: controls, '"', '\\' (escaped as
+ * RFC 8259 says) and the bytes of multibyte UTF-8 (checked). DEL passes.
+ */
 static const bool escape[256] = {
-	[0 ... 0x1f] = true, ['"'] = true, ['\\'] = true, [0x7f ... 0xff] = true,
+	[0 ... 0x1f] = true, ['"'] = true, ['\\'] = true, [0x80 ... 0xff] = true,
 };
 
+#define REPLACEMENT	"\xef\xbf\xbd"	/* U+FFFD in UTF-8 */
+
+/*
+ * The UTF-8 sequence at s (s[0] >= 0x80, at most left bytes): its length
+ * if it is well-formed (Unicode's table 3-7: no overlong forms, no
+ * surrogates, nothing above U+10FFFF), else minus the length of its
+ * maximal subpart, the bytes that one U+FFFD replaces (Unicode's
+ * recommended practice: a sequence cut short is one replacement, a byte
+ * that starts nothing is one each). The NUL that ends s is never a
+ * continuation byte, so the scan stops there.
+ */
+static int utf8_seq(const unsigned char *s, unsigned int left)
+{
+	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+	unsigned int n, k;
+
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4;
+	else
+		return -1;
+	/* Second-byte ranges that keep out overlongs, surrogates, > U+10FFFF. */
+	if (c == 0xe0)
+		lo = 0xa0;
+	else if (c == 0xed)
+		hi = 0x9f;
+	else if (c == 0xf0)
+		lo = 0x90;
+	else if (c == 0xf4)
+		hi = 0x8f;
+	for (k = 1; k < n; k++) {
+		if (k >= left || s[k] < lo || s[k] > hi)
+			return -(int)k;
+		lo = 0x80;
+		hi = 0xbf;
+	}
+	return n;
+}
+
+/*
+ * A JSON string: valid UTF-8 as it is, each invalid part as U+FFFD (task
+ * names, paths and cgroup names need not be UTF-8), controls, '"' and '\\'
+ * escaped.
+ */
 static void put_escaped(const char *s, unsigned int maxlen)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -76,6 +126,7 @@ static void put_escaped(const char *s, unsigned int maxlen)
 	put_char('"');
 	while (i < maxlen && s[i]) {
 		unsigned char c;
+		int n;
 
 		for (run = i; run < maxlen && s[run] && !escape[(unsigned char)s[run]]; run++)
 			;
@@ -84,7 +135,17 @@ static void put_escaped(const char *s, unsigned int maxlen)
 			i = run;
 			continue;
 		}
-		c = (unsigned char)s[i++];
+		c = (unsigned char)s[i];
+		if (c >= 0x80) {
+			n = utf8_seq((const unsigned char *)s + i, maxlen - i);
+			if (n > 0)
+				put_raw(s + i, n);
+			else
+				put_raw(REPLACEMENT, 3);
+			i += n > 0 ? n : -n;
+			continue;
+		}
+		i++;
 		switch (c) {
 		case '"':  put_raw("\\\"", 2); break;
 		case '\\': put_raw("\\\\", 2); break;
@@ -92,7 +153,6 @@ static void put_escaped(const char *s, unsigned int maxlen)
 		case '\r': put_raw("\\r", 2); break;
 		case '\t': put_raw("\\t", 2); break;
 		default: {
-			/* Control bytes and non-ASCII (task names need not be UTF-8). */
 			char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
 
 			put_raw(u, sizeof(u));

@@ -4,6 +4,10 @@
  * value per line. 'key' names a member inside an object and is NULL for
  * array elements and the top-level value.
  *
+ * Strings are always valid UTF-8 (task names and paths need not be): valid
+ * UTF-8 is copied as it is, each invalid part becomes U+FFFD (Unicode's
+ * maximal subparts), controls, '"' and '\\' are escaped (RFC 8259).
+ *
  * The collector writes up to a million lines a second through here. The
  * jw_*() calls are inline wrappers that pass the key's length along: for
  * the usual literal key the compiler computes it, so no strlen() per field.

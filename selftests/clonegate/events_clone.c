@@ -14,12 +14,17 @@
  *             and no clone event for a refused clone
  *   drops     a stopped collector loses events: every one is counted, by
  *             type, in the kernel, and no clone of the workload fails
+ *   names     process names that are UTF-8, cut inside a character at the
+ *             15-byte comm limit, or not UTF-8 at all: every line is valid
+ *             JSON (a strict parser, json_check.h), UTF-8 passes through as
+ *             it is, each invalid part becomes U+FFFD
  *
  * Built 32-bit as well (events_clone_32): the same workload then goes
  * through the ia32 entry points. The collector only reports the test
  * cgroup (--cgroup), so other guest activity cannot disturb the counts.
  */
 #include "events_helpers.h"
+#include "json_check.h"
 #include "kselftest_harness.h"
 
 #define TOL_NS		50000000LL	/* clock conversion and TCG jitter */
@@ -447,15 +452,22 @@ static long long summary(const struct ev_collector *c, const char *key, const ch
 	return v;
 }
 
-TEST_F(events, workload_matches_ground_truth)
+/* The collector started, fn run by the worker, its events in lines[]. */
+static void run_workload(struct __test_metadata *_metadata, FIXTURE_DATA(events) *self,
+			 const FIXTURE_VARIANT(events) *variant, ev_work_fn fn)
 {
 	ASSERT_TRUE(start_collector(_metadata, self, variant, NULL, NULL));
-	ASSERT_EQ(0, ev_worker_start(&self->w, &self->cg, self->dir, self->g, workload_all));
+	ASSERT_EQ(0, ev_worker_start(&self->w, &self->cg, self->dir, self->g, fn));
 	ASSERT_TRUE(ev_worker_cmd(&self->w, 'w'));
 	ASSERT_EQ(0, self->g->failed_clones) TH_LOG("%s", self->g->why);
 	ASSERT_TRUE(ev_worker_cmd(&self->w, 'm'));
 	ASSERT_TRUE(read_until_marker(&self->col)) TH_LOG("no marker; stderr: %s", self->col.ebuf);
 	ASSERT_EQ(0, ev_worker_stop(&self->w));
+}
+
+TEST_F(events, workload_matches_ground_truth)
+{
+	run_workload(_metadata, self, variant, workload_all);
 
 	self->started = false;
 	ASSERT_EQ(0, ev_stop(&self->col, SIGINT)) TH_LOG("%s", self->col.ebuf);
@@ -624,6 +636,91 @@ TEST_F(events, container_id_from_cgroup_path)
 	}
 	EXPECT_EQ(2, n);
 	rmdir(scope.path);
+}
+
+/* ---- process names and UTF-8 --------------------------------------------------- */
+
+#define FFFD	"\xef\xbf\xbd"
+
+/*
+ * set: the name given with PR_SET_NAME (the kernel keeps 15 bytes);
+ * want: process_name as a JSON parser decodes it; raw: the exact text
+ * between the quotes. Invalid UTF-8 is replaced as Unicode recommends (its
+ * "maximal subparts"): a truncated sequence by one U+FFFD, any other bad
+ * byte by one each.
+ */
+static const struct name_case {
+	const char *set, *want, *raw;
+} names[] = {
+	{ "ok-\xe2\x82\xac", "ok-\xe2\x82\xac", "ok-\xe2\x82\xac" },		/* ok-€ */
+	{ "hi-\xf0\x9f\x98\x80", "hi-\xf0\x9f\x98\x80", "hi-\xf0\x9f\x98\x80" },	/* 4 bytes */
+	/* 13 + 3 and 12 + 4 bytes: the kernel cuts the last character. */
+	{ "abcdefghijklm\xe2\x82\xac", "abcdefghijklm" FFFD, "abcdefghijklm" FFFD },
+	{ "abcdefghijkl\xf0\x9f\x98\x80", "abcdefghijkl" FFFD, "abcdefghijkl" FFFD },
+	{ "x\xff" "y", "x" FFFD "y", "x" FFFD "y" },
+	{ "x\xc0\x80" "y", "x" FFFD FFFD "y", "x" FFFD FFFD "y" },		/* overlong NUL */
+	{ "x\xe0\x80\xaf" "y", "x" FFFD FFFD FFFD "y", "x" FFFD FFFD FFFD "y" },	/* overlong '/' */
+	{ "x\xed\xa0\x80" "y", "x" FFFD FFFD FFFD "y", "x" FFFD FFFD FFFD "y" },	/* U+D800 */
+	{ "x\xf4\x90\x80\x80" "y", "x" FFFD FFFD FFFD FFFD "y",
+	  "x" FFFD FFFD FFFD FFFD "y" },					/* U+110000 */
+	{ "\xc3\xa9\x80\xe2\x82" "z", "\xc3\xa9" FFFD FFFD "z", "\xc3\xa9" FFFD FFFD "z" },
+	{ "q\"\\\t\n\x01\x1f\x7f", "q\"\\\t\n\x01\x1f\x7f", "q\\\"\\\\\\t\\n\\u0001\\u001f\x7f" },
+};
+
+#define N_NAMES	(int)(sizeof(names) / sizeof(names[0]))
+
+/* One fork under each name, then the worker's own name again. */
+static void wl_names(struct gt_log *g)
+{
+	int i;
+
+	for (i = 0; i < N_NAMES; i++) {
+		prctl(PR_SET_NAME, names[i].set);
+		wl_fork_nr(g, T_NR_FORK, 0);
+	}
+	prctl(PR_SET_NAME, "cg-evwork");
+}
+
+/* s's bytes in hex, for the log. */
+static const char *hex(const char *s, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (; *s && n + 4 < len; s++)
+		n += snprintf(buf + n, len - n, "%02x ", (unsigned char)*s);
+	return buf;
+}
+
+TEST_F(events, process_names_are_utf8)
+{
+	char got[256], pat[300], why[128], h1[200], h2[200];
+	const char *l;
+	bool found;
+	int i;
+
+	run_workload(_metadata, self, variant, wl_names);
+	ASSERT_EQ(N_NAMES, self->g->n);
+
+	for (i = 0; i < nlines; i++)
+		EXPECT_TRUE(jc_check(lines[i], NULL, NULL, 0, NULL, why, sizeof(why)))
+			TH_LOG("invalid JSON (%s): %s", why, lines[i]);
+	for (i = 0; i < N_NAMES; i++) {
+		l = find_clone(self->g->ev[i].child_tid);
+		ASSERT_NE(NULL, l) TH_LOG("no clone event for name %d", i);
+		/* What the kernel kept is what the workload saw. */
+		ASSERT_EQ(0, strncmp(names[i].set, self->g->ev[i].comm, 15));
+		EXPECT_TRUE(jc_check(l, "process_name", got, sizeof(got), &found, why, sizeof(why)))
+			TH_LOG("name %d: invalid JSON (%s): %s", i, why, l);
+		EXPECT_TRUE(found) TH_LOG("name %d: no process_name: %s", i, l);
+		EXPECT_STREQ(names[i].want, got)
+			TH_LOG("name %d: decoded %s, want %s", i, hex(got, h1, sizeof(h1)),
+			       hex(names[i].want, h2, sizeof(h2)));
+		snprintf(pat, sizeof(pat), "\"process_name\":\"%s\"", names[i].raw);
+		EXPECT_NE(NULL, strstr(l, pat)) TH_LOG("name %d: want %s in %s", i, pat, l);
+	}
+	self->started = false;
+	ASSERT_EQ(0, ev_stop(&self->col, SIGINT)) TH_LOG("%s", self->col.ebuf);
 }
 
 /* ---- drops ------------------------------------------------------------------ */

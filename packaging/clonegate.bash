@@ -2,7 +2,9 @@
 
 _clonegate_cgroups()
 {
-	local root=/sys/fs/cgroup
+	# The cgroup2 mount: /sys/fs/cgroup, or /sys/fs/cgroup/unified on hybrid hosts.
+	local root=$(awk '/ - cgroup2 / { print $5; exit }' /proc/self/mountinfo 2>/dev/null)
+	root=${root:-/sys/fs/cgroup}
 	COMPREPLY=($(compgen -W "$(cd "$root" 2>/dev/null && find . -mindepth 1 -maxdepth 3 -type d 2>/dev/null | sed 's|^\./|/|')" -- "$cur"))
 }
 

@@ -1,5 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* cgroup v2 paths (see cgroup.h). */
+/*
+ * cgroup v2 paths (see cgroup.h).
+ *
+ * cgroup v2 is wherever /proc/self/mountinfo says a cgroup2 filesystem is
+ * mounted: /sys/fs/cgroup on pure v2 hosts, /sys/fs/cgroup/unified on
+ * hybrid v1/v2 ones, anything else an administrator chose. The mount point
+ * is looked up once; every path the user gives and every path we show is
+ * relative to it ("/a/b", as in /proc/PID/cgroup).
+ */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -16,51 +24,145 @@
 #include "main.h"
 
 #define WALK_MAX_DEPTH	64
+#define MOUNTINFO	"/proc/self/mountinfo"
 
 static bool is_cgroup2(long f_type)
 {
 	return f_type == (long)CGROUP2_SUPER_MAGIC;
 }
 
-/* "/sys/fs/cgroup/a/b" -> "/a/b"; "/sys/fs/cgroup" -> "/"; others unchanged. */
-static const char *shown_path(const char *real)
+/* mountinfo's octal escapes ("\040" for a space, "\134" for '\'), in place. */
+static void unescape(char *s)
 {
-	size_t n = strlen(CGROUP_ROOT);
+	char *o = s;
 
-	if (strncmp(real, CGROUP_ROOT, n) == 0) {
-		if (real[n] == '\0')
-			return "/";
-		if (real[n] == '/')
-			return real + n;
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+		    s[3] >= '0' && s[3] <= '7') {
+			*o++ = (s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0');
+			s += 3;
+		} else {
+			*o++ = *s;
+		}
 	}
-	return real;
+	*o = '\0';
+}
+
+/*
+ * One mountinfo line: "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [OPTIONAL
+ * FIELDS...] - FSTYPE SOURCE SUPEROPTIONS". Points root, mnt and fstype
+ * into line (split in place); false if the line lacks them.
+ */
+static bool mountinfo_fields(char *line, char **root, char **mnt, char **fstype)
+{
+	char *field[6], *save = NULL, *tok;
+	int i;
+
+	for (i = 0; i < 6; i++) {
+		field[i] = strtok_r(i ? NULL : line, " \n", &save);
+		if (!field[i])
+			return false;
+	}
+	while ((tok = strtok_r(NULL, " \n", &save)) && strcmp(tok, "-"))
+		;
+	*fstype = tok ? strtok_r(NULL, " \n", &save) : NULL;
+	*root = field[3];
+	*mnt = field[4];
+	return *fstype != NULL;
+}
+
+int cgroup2_mount_find(FILE *f, char *buf, size_t len)
+{
+	char *line = NULL, *root, *mnt, *fstype;
+	size_t cap = 0;
+	int ret = -ENOENT;
+	bool whole;
+
+	while (getline(&line, &cap, f) > 0) {
+		if (!mountinfo_fields(line, &root, &mnt, &fstype) || strcmp(fstype, "cgroup2"))
+			continue;
+		unescape(root);
+		unescape(mnt);
+		whole = !strcmp(root, "/");
+		if (ret == 0 && !whole)
+			continue;	/* another subtree: the first one is kept */
+		if (strlen(mnt) >= len) {
+			if (ret)
+				ret = -ENAMETOOLONG;
+			continue;
+		}
+		strcpy(buf, mnt);
+		ret = 0;
+		if (whole)
+			break;
+	}
+	free(line);
+	return ret;
+}
+
+const char *cgroup_root(void)
+{
+	static char root[PATH_MAX];
+	static int found;	/* 0: not looked up yet, 1: found, -1: none */
+	FILE *f;
+
+	if (!found) {
+		f = fopen(MOUNTINFO, "re");
+		found = f && cgroup2_mount_find(f, root, sizeof(root)) == 0 ? 1 : -1;
+		if (f)
+			fclose(f);
+	}
+	return found > 0 ? root : NULL;
+}
+
+/* The part of path under root: "" for root itself, NULL if not under it. */
+static const char *under_root(const char *path, const char *root)
+{
+	size_t n = strlen(root);
+
+	if (!strcmp(root, "/"))
+		return path[0] == '/' ? path + 1 : NULL;
+	if (strncmp(path, root, n) || (path[n] != '\0' && path[n] != '/'))
+		return NULL;
+	return path + n + (path[n] == '/');
+}
+
+/* "<root>/a/b" -> "/a/b"; "<root>" -> "/"; others unchanged. */
+static char *shown_path(const char *real, const char *root)
+{
+	const char *rel = under_root(real, root);
+	char *s;
+
+	if (!rel)
+		return strdup(real);
+	if (asprintf(&s, "/%s", rel) < 0)
+		return NULL;
+	return s;
 }
 
 int cgroup_open(const char *arg, char **shown)
 {
-	size_t n = strlen(CGROUP_ROOT);
+	const char *root = cgroup_root(), *rel;
 	char full[PATH_MAX], real[PATH_MAX];
 	struct statfs sfs;
-	const char *rel;
 	int fd;
 
-	if (statfs(CGROUP_ROOT, &sfs) < 0 || !is_cgroup2(sfs.f_type)) {
-		if (statfs(CGROUP_ROOT "/unified", &sfs) == 0 && is_cgroup2(sfs.f_type))
-			p_err("cgroup v2 is not mounted at %s: this host runs the hybrid v1/v2 layout (boot with systemd.unified_cgroup_hierarchy=1)",
-			      CGROUP_ROOT);
+	if (!root) {
+		if (access(MOUNTINFO, R_OK))
+			p_err("cannot read %s (%s): is /proc mounted?", MOUNTINFO, strerror(errno));
 		else
-			p_err("cgroup v2 is not mounted at %s (mount it: 'mount -t cgroup2 none %s')",
-			      CGROUP_ROOT, CGROUP_ROOT);
+			p_err("cgroup v2 is not mounted (no cgroup2 filesystem in %s; mount it: 'mount -t cgroup2 none /sys/fs/cgroup')",
+			      MOUNTINFO);
 		return -1;
 	}
 
-	if (strncmp(arg, CGROUP_ROOT, n) == 0 && (arg[n] == '\0' || arg[n] == '/'))
-		rel = arg + n;
-	else
+	rel = under_root(arg, root);
+	if (!rel)
 		rel = arg;
 	while (*rel == '/')
 		rel++;
-	if ((size_t)snprintf(full, sizeof(full), "%s/%s", CGROUP_ROOT, rel) >= sizeof(full)) {
+	if ((size_t)snprintf(full, sizeof(full), "%s%s%s", root, strcmp(root, "/") ? "/" : "",
+			     rel) >= sizeof(full)) {
 		p_err("cgroup path '%s' is too long", arg);
 		return -1;
 	}
@@ -92,7 +194,7 @@ int cgroup_open(const char *arg, char **shown)
 		return -1;
 	}
 
-	*shown = strdup(shown_path(real));
+	*shown = shown_path(real, root);
 	if (!*shown) {
 		p_err("out of memory");
 		close(fd);
@@ -178,7 +280,7 @@ void cgroup_paths(const __u64 *ids, char **paths, size_t n)
 		if (ids[i])
 			w->left++;
 
-	fd = open(CGROUP_ROOT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = cgroup_root() ? open(cgroup_root(), O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
 	if (fd >= 0 && fstat(fd, &st) == 0) {
 		found(w, st.st_ino);
 		if (w->left)

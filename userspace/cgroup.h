@@ -5,22 +5,40 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <linux/types.h>
 
-#define CGROUP_ROOT	"/sys/fs/cgroup"
+/*
+ * Where cgroup v2 is mounted, from mountinfo text f (/proc/self/mountinfo's
+ * format): the mount point of the first line whose filesystem type (the
+ * field after " - ") is cgroup2 and whose root is the hierarchy's root
+ * ("/"), else of the first cgroup2 line of any root (a subtree bind mount,
+ * as a container may have). Octal escapes (\040 for a space, ...) are
+ * decoded. Pure v2 hosts have it at /sys/fs/cgroup, hybrid ones at
+ * /sys/fs/cgroup/unified. Returns 0 and the path in buf, -ENOENT when no
+ * line is cgroup2, -ENAMETOOLONG when the path does not fit.
+ */
+int cgroup2_mount_find(FILE *f, char *buf, size_t len);
+
+/*
+ * The cgroup v2 mount point of this mount namespace (cgroup2_mount_find()
+ * on /proc/self/mountinfo; looked up once), or NULL when there is none.
+ */
+const char *cgroup_root(void);
 
 /*
  * Open the cgroup v2 directory named by 'arg' O_RDONLY|O_DIRECTORY. A path
- * under /sys/fs/cgroup is used as it is; any other path, with or without a
- * leading '/', is taken relative to /sys/fs/cgroup (so the paths of
+ * under the cgroup v2 mount is used as it is; any other path, with or
+ * without a leading '/', is taken relative to that mount (so the paths of
  * /proc/PID/cgroup and 'policy list' work). On success returns the fd and
  * sets *shown to the path as 'policy list' prints it ("/a/b"; malloc'd).
- * On failure prints why, with the fix, and returns -1.
+ * On failure (no cgroup v2 mounted included) prints why, with the fix, and
+ * returns -1.
  */
 int cgroup_open(const char *arg, char **shown);
 
 /*
- * Find the paths of cgroup ids by walking /sys/fs/cgroup (a directory's
+ * Find the paths of cgroup ids by walking the cgroup v2 mount (a directory's
  * inode number is its cgroup id). paths[i] gets a malloc'd "/a/b" ("/" for
  * the root), or NULL when ids[i] is 0 or was not found.
  */

@@ -22,8 +22,9 @@ static int apply_help(void)
 	       "\n"
 	       "  --global        the whole host\n"
 	       "  --cgroup PATH   a cgroup v2 directory and its descendants: a path under\n"
-	       "                  %s, or one relative to it (\"/a/b\" as in\n"
-	       "                  /proc/PID/cgroup)\n"
+	       "                  the cgroup v2 mount, or one relative to it (\"/a/b\" as\n"
+	       "                  in /proc/PID/cgroup); the mount is the cgroup2 one in\n"
+	       "                  /proc/self/mountinfo (here: %s)\n"
 	       "  --mode MODE     enforce: refuse with the profile's errno\n"
 	       "                  audit:   decide, count and log; Linux answers\n"
 	       "                  off:     keep the scope, check nothing\n"
@@ -31,7 +32,7 @@ static int apply_help(void)
 	       "  --json          print the applied scope as JSON\n"
 	       "\n"
 	       "Needs CAP_SYS_ADMIN, from a task outside every enforcing or auditing scope.\n",
-	       CGROUP_ROOT, profile_name(CG_DEFAULT_PROFILE, NULL, 0));
+	       cgroup_root() ?: "none", profile_name(CG_DEFAULT_PROFILE, NULL, 0));
 	return EXIT_OK;
 }
 

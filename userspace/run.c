@@ -121,7 +121,8 @@ static int run_help(void)
 	       "       no cgroup v2, unknown profile, scope busy, the kernel refused\n"
 	       "A cleanup failure after CMD ran is reported on stderr; the status is\n"
 	       "still CMD's.\n",
-	       CGROUP_ROOT, RUN_PREFIX, profile_name(CG_DEFAULT_PROFILE, NULL, 0));
+	       cgroup_root() ?: "<cgroup v2 mount>", RUN_PREFIX,
+	       profile_name(CG_DEFAULT_PROFILE, NULL, 0));
 	return EXIT_OK;
 }
 
@@ -299,7 +300,7 @@ static bool empty_cgroup(struct run *r)
 
 static int open_parent(struct run *r)
 {
-	const char *arg = r->parent_arg ? r->parent_arg : CGROUP_ROOT;
+	const char *arg = r->parent_arg ? r->parent_arg : "/";
 
 	r->parent_fd = cgroup_open(arg, &r->parent_shown);
 	if (r->parent_fd < 0)
@@ -317,7 +318,7 @@ static int create_cgroup(struct run *r)
 	if (mkdirat(r->parent_fd, r->name, 0755) < 0) {
 		if (errno == EEXIST)
 			p_err("scope busy: the cgroup %s already exists (left by a run that was killed? remove its scope and the directory: 'clonegate policy remove --cgroup %s; rmdir %s%s')",
-			      r->shown, r->shown, CGROUP_ROOT, r->shown);
+			      r->shown, r->shown, cgroup_root(), r->shown);
 		else if (errno == EACCES || errno == EPERM)
 			p_err("permission denied creating the cgroup %s (run as root)", r->shown);
 		else
@@ -407,7 +408,7 @@ static bool teardown(struct run *r)
 	r->cg_fd = -1;
 	if (r->created && ok && unlinkat(r->parent_fd, r->name, AT_REMOVEDIR) < 0) {
 		p_err("removing the cgroup %s: %s (rmdir %s%s)", r->shown, strerror(errno),
-		      CGROUP_ROOT, r->shown);
+		      cgroup_root(), r->shown);
 		ok = false;
 	}
 	return ok;

@@ -376,7 +376,14 @@ static __always_inline void fill_task(struct cg_event_task *t, struct task_struc
 	t->group_start_time_ns = task->group_leader->start_time;
 	t->cgroup_id = bpf_get_current_cgroup_id();
 	t->fields = fields;
-	t->pad = 0;
+	/*
+	 * As gVisor's parent_thread_group_id: the thread group of the task's
+	 * parent, the one that wait()s for it (real_parent, not the ptracer).
+	 * A thread shares its group leader's real_parent.
+	 */
+	t->parent_tgid = 0;
+	if (fields & CG_FIELD_BIT(CG_FIELD_PARENT_THREAD_GROUP_ID))
+		t->parent_tgid = task->real_parent->tgid;
 	/* The ring buffer hands out old memory: clear what may stay unset. */
 	__builtin_memset(&t->creds, 0, sizeof(t->creds));
 	__builtin_memset(&t->cgroup, 0, offsetof(struct cg_event_path, buf));

@@ -64,6 +64,7 @@ static const struct {
 	{ "credentials", CG_FIELD_CREDENTIALS },
 	{ "cwd", CG_FIELD_CWD },
 	{ "process_name", CG_FIELD_PROCESS_NAME },
+	{ "parent_thread_group_id", CG_FIELD_PARENT_THREAD_GROUP_ID },
 	/* aliases */
 	{ "time_ns", CG_FIELD_TIME },
 	{ "thread_start_time_ns", CG_FIELD_THREAD_START_TIME },
@@ -370,6 +371,7 @@ static void decode_ctx(struct ev_ctx *c, const struct cg_event_hdr *h,
 	c->time_ns = (long long)h->time_ns + off;
 	c->tid = t->tid;
 	c->tgid = t->tgid;
+	c->parent_tgid = t->parent_tgid;
 	c->thread_start_time_ns = (long long)t->start_time_ns + off;
 	c->thread_group_start_time_ns = (long long)t->group_start_time_ns + off;
 	c->cgroup_id = t->cgroup_id;
@@ -942,6 +944,7 @@ static void synth_ctx(struct cg_event_task *t, __u32 tid, __u32 fields)
 	memset(t, 0, sizeof(*t));
 	t->tid = tid;
 	t->tgid = tid - 3;
+	t->parent_tgid = 1;
 	t->start_time_ns = 1000000000ULL + tid;
 	t->group_start_time_ns = 1000000000ULL;
 	t->cgroup_id = 4242;

@@ -23,6 +23,7 @@ struct ev_ctx {
 	__u32 fields;			/* CG_FIELD_BIT()s */
 	long long time_ns;		/* CLOCK_REALTIME */
 	__u32 tid, tgid;
+	__u32 parent_tgid;		/* the caller's real_parent's tgid */
 	long long thread_start_time_ns;
 	long long thread_group_start_time_ns;
 	__u64 cgroup_id;

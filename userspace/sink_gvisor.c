@@ -262,6 +262,8 @@ static Gvisor__Common__ContextData *ctx_msg(struct ctx_msg *m, const struct ev_c
 		m->cd.cwd = utf8(c->cwd, m->cwd, sizeof(m->cwd));
 	if (f & CG_FIELD_BIT(CG_FIELD_PROCESS_NAME))
 		m->cd.process_name = utf8(c->process_name, m->comm, sizeof(m->comm));
+	if (f & CG_FIELD_BIT(CG_FIELD_PARENT_THREAD_GROUP_ID))
+		m->cd.parent_thread_group_id = (int32_t)c->parent_tgid;
 	return &m->cd;
 }
 

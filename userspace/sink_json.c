@@ -49,6 +49,8 @@ static void print_ctx(const struct ev_ctx *c)
 		jw_string("cwd", c->cwd);
 	if (has(c, CG_FIELD_PROCESS_NAME))
 		jw_string("process_name", c->process_name);
+	if (has(c, CG_FIELD_PARENT_THREAD_GROUP_ID))
+		jw_u64("parent_thread_group_id", c->parent_tgid);
 	jw_end_object();
 }
 

@@ -25,7 +25,7 @@
 #include <linux/types.h>
 #endif
 
-#define CG_EVENTS_VERSION	2
+#define CG_EVENTS_VERSION	3
 #define CG_COMM_LEN		16	/* TASK_COMM_LEN */
 #define CG_PATH_LEN		256	/* cwd and cgroup path buffers, power of two */
 #define CG_PATH_DEPTH		32	/* most components a path walk follows */
@@ -54,6 +54,7 @@ enum cg_field {
 	CG_FIELD_CREDENTIALS		= 6,
 	CG_FIELD_CWD			= 7,
 	CG_FIELD_PROCESS_NAME		= 8,
+	CG_FIELD_PARENT_THREAD_GROUP_ID	= 9,
 	CG_FIELD_MAX
 };
 #define CG_FIELD_BIT(f)		(1U << (f))
@@ -102,7 +103,7 @@ struct cg_event_task {
 	__u64 cgroup_id;		/* cgroup v2 id (kernfs inode number), always set */
 	struct cg_event_creds creds;
 	__u32 fields;			/* CG_FIELD_BIT()s collected */
-	__u32 pad;
+	__u32 parent_tgid;		/* CG_FIELD_PARENT_THREAD_GROUP_ID: real_parent's tgid */
 	char comm[CG_COMM_LEN];		/* NUL-terminated */
 	struct cg_event_path cgroup;	/* CG_FIELD_CONTAINER_ID: cgroup v2 path */
 	struct cg_event_path cwd;	/* CG_FIELD_CWD */

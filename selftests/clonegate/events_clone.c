@@ -286,6 +286,7 @@ static void check_ctx(struct __test_metadata *_metadata, const char *l, const st
 {
 	CHECK_U(l, "thread_id", e->parent_tid);
 	CHECK_U(l, "thread_group_id", e->parent_tgid);
+	CHECK_U(l, "parent_thread_group_id", e->parent_ppid);
 	CHECK_U(l, "real_uid", e->uid[0]);
 	CHECK_U(l, "effective_uid", e->uid[1]);
 	CHECK_U(l, "saved_uid", e->uid[2]);

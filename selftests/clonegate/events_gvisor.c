@@ -267,6 +267,7 @@ static void check_ctx(struct __test_metadata *_metadata, const Gvisor__Common__C
 	ASSERT_NE(NULL, c);
 	EXPECT_EQ(e->parent_tid, c->thread_id);
 	EXPECT_EQ(e->parent_tgid, c->thread_group_id);
+	EXPECT_EQ(e->parent_ppid, c->parent_thread_group_id);
 	ASSERT_NE(NULL, c->credentials);
 	EXPECT_EQ(e->uid[0], c->credentials->real_uid);
 	EXPECT_EQ(e->uid[1], c->credentials->effective_uid);
@@ -403,17 +404,19 @@ TEST_F(gvisor, decodes_workload)
 			EXPECT_LE(e->t0 - TOL_NS, m->created_thread_start_time_ns);
 			EXPECT_GE(e->t1 + TOL_NS, m->created_thread_start_time_ns);
 			check_ctx(_metadata, m->context_data, e);
-			/* ContextData: fields 1..9, times and ids varint, strings LEN. */
+			/* ContextData: fields 1..10, times and ids varint, strings LEN. */
 			{
 				const Gvisor__Common__ContextData *c = m->context_data;
 				uint8_t cbuf[2048];
 				size_t n = gvisor__common__context_data__pack(c, cbuf);
 
 				ASSERT_TRUE(wire_fields(cbuf, n, &seen, wt));
-				EXPECT_EQ(0, seen & ~0x3feU);
+				EXPECT_EQ(0, seen & ~0x7feU);
+				EXPECT_NE(0, seen & (1U << 10));	/* parent_thread_group_id */
 				EXPECT_EQ(0, wt[2]);
 				EXPECT_EQ(2, wt[7]);
 				EXPECT_EQ(2, wt[9]);
+				EXPECT_EQ(0, wt[10]);
 			}
 			gvisor__sentry__clone_info__free_unpacked(m, NULL);
 			clones++;

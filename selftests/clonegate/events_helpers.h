@@ -242,6 +242,7 @@ struct gt_event {
 	int type;
 	int parent_tid;		/* the caller */
 	int parent_tgid;
+	int parent_ppid;	/* the caller's parent (getppid()): parent_thread_group_id */
 	long long child_tid;	/* clone: the syscall's return value */
 	long long child_tgid;
 	unsigned long long flags;	/* clone: expected flags; unshare: flags; setns: nstype */
@@ -289,6 +290,7 @@ static inline struct gt_event *gt_add(struct gt_log *g, int type)
 	e->type = type;
 	e->parent_tid = syscall(SYS_gettid);
 	e->parent_tgid = getpid();
+	e->parent_ppid = getppid();
 	getresuid(&e->uid[0], &e->uid[1], &e->uid[2]);
 	getresgid(&e->gid[0], &e->gid[1], &e->gid[2]);
 	if (getcwd(buf, sizeof(buf)))

@@ -10,6 +10,13 @@
  * type; when a sink falls behind, it drops and we count, by type. Both are
  * reported at the end, and the gVisor header carries their running sum.
  *
+ * Accounting: every event decoded is counted once as produced
+ * (reader.events), and once per sink as delivered (handed to the output;
+ * sent on the gVisor socket) or dropped (gVisor: socket full, or the server
+ * gone while the sink reconnects), so the summary adds up per sink. A gVisor
+ * server that goes away ends nothing: the other sinks go on and the gVisor
+ * sink reconnects (sink_gvisor.c), unless --gvisor-exit-on-error.
+ *
  * Decision events come from the module's clonegate:clonegate_decision
  * tracepoint, attached when the module is loaded (now or later). While
  * attached, the kernel holds a reference on the module: it cannot be
@@ -87,9 +94,15 @@ struct reader {
 	unsigned long long handled;
 	unsigned long long events[CG_EVENT_SLOTS];
 	unsigned long long kernel_dropped[CG_EVENT_SLOTS];
-	unsigned long long sink_dropped[CG_EVENT_SLOTS];
+	unsigned long long sink_dropped[CG_EVENT_SLOTS];	/* gVisor sink */
 	unsigned long long kernel_dropped_total;
 	unsigned long long sink_dropped_total;
+	/* Per sink: delivered by type; gVisor drops by cause. */
+	unsigned long long out_delivered[CG_EVENT_SLOTS];
+	unsigned long long gv_delivered[CG_EVENT_SLOTS];
+	unsigned long long gv_dropped_full;
+	unsigned long long gv_dropped_down;
+	bool gv_exit_on_error;
 	unsigned long long skipped;	/* records of unknown type or size */
 	bool done;
 	bool failed;			/* a sink failed (reported) */
@@ -104,6 +117,8 @@ static int events_help(void)
 	       "                        [--fields LIST] [--count N] [--duration SEC]\n"
 	       "                        [--cgroup PATH] [--ring-size BYTES]\n"
 	       "                        [--probes auto|fentry|kprobe] [--synthetic N]\n"
+	       "                        [--gvisor-reconnect-min MS] [--gvisor-reconnect-max MS]\n"
+	       "                        [--gvisor-exit-on-error]\n"
 	       "\n"
 	       "Stream clone-family events from BPF programs until N events were handled,\n"
 	       "SEC seconds passed, or SIGINT or SIGTERM:\n"
@@ -130,9 +145,15 @@ static int events_help(void)
 	       "  --gvisor-endpoint PATH  send every event to a gVisor monitoring server\n"
 	       "                          (remote sink protocol, SOCK_SEQPACKET); stdout\n"
 	       "                          then stays quiet unless --json or --output is given\n"
+	       "  --gvisor-reconnect-min MS, --gvisor-reconnect-max MS\n"
+	       "                          when the server goes away, reconnect after MS\n"
+	       "                          (default %u), doubling up to the max (default %u)\n"
+	       "                          between tries; events meanwhile are dropped and\n"
+	       "                          counted, the other sinks go on\n"
+	       "  --gvisor-exit-on-error  stop (exit status 2) when the server goes away\n"
 	       "  --fields LIST           context fields to collect, comma-separated, or\n"
 	       "                          'all' or 'none' (default: all but cwd):\n"
-	       "                         ");
+	       "                         ", GV_RECONNECT_MIN_MS, GV_RECONNECT_MAX_MS);
 	for (i = 0, col = 25; i < CG_FIELD_MAX; i++) {
 		if (col + 1 + strlen(field_names[i].name) > 78) {
 			printf("\n                         ");
@@ -165,8 +186,9 @@ static int events_help(void)
 	       "\n"
 	       "stderr gets \"clonegate: ready\" once every probe is attached, and at the\n"
 	       "end the events handled and lost per type: lost in the kernel (ring buffer\n"
-	       "full; also an unshare/setns whose return was missed) and at the gVisor\n"
-	       "endpoint (socket full after retries). The collector never slows a clone.\n",
+	       "full; also an unshare/setns whose return was missed), and per sink the\n"
+	       "events delivered and dropped (gVisor endpoint: socket full after retries,\n"
+	       "or no server). The collector never slows a clone.\n",
 	       DEFAULT_RING_SIZE, GV_MSG_SENTRY_CLONE, CG_MSG_DECISION, CG_MSG_UNSHARE,
 	       CG_MSG_SETNS);
 	return EXIT_OK;
@@ -231,6 +253,18 @@ const char *ev_ns_name(__u64 t)
 	case CG_CLONE_NEWTIME:	return "time";
 	}
 	return NULL;
+}
+
+#define RECONNECT_MS_MAX	3600000U	/* an hour */
+
+static bool parse_reconnect_ms(const char *arg, unsigned int *ms)
+{
+	unsigned long long v;
+
+	if (!parse_u64(arg, &v) || !v || v > RECONNECT_MS_MAX)
+		return false;
+	*ms = v;
+	return true;
 }
 
 static bool parse_fields(const char *arg, __u32 *out)
@@ -535,6 +569,27 @@ static __u32 dropped_total(const struct reader *r)
 	return (__u32)(r->kernel_dropped_total + r->sink_dropped_total);
 }
 
+/*
+ * The gVisor sink's part of one event: counted exactly once, delivered or
+ * dropped. False when the connection broke and --gvisor-exit-on-error.
+ */
+static bool gvisor_deliver(struct reader *r, const struct ev *ev)
+{
+	enum gvisor_send_result res = gvisor_sink_send(r->gvisor, ev, dropped_total(r));
+
+	if (res == GV_SENT) {
+		r->gv_delivered[ev->type]++;
+		return true;
+	}
+	r->sink_dropped[ev->type]++;
+	r->sink_dropped_total++;
+	if (res == GV_DROPPED)
+		r->gv_dropped_full++;
+	else
+		r->gv_dropped_down++;
+	return res != GV_ERROR || !r->gv_exit_on_error;
+}
+
 static int handle_record(void *ctx, void *data, size_t len)
 {
 	struct reader *r = ctx;
@@ -553,19 +608,11 @@ static int handle_record(void *ctx, void *data, size_t len)
 			json_print_event(ev);
 		else
 			print_text(r->out, ev);
+		r->out_delivered[ev->type]++;
 	}
-	if (r->gvisor) {
-		switch (gvisor_sink_send(r->gvisor, ev, dropped_total(r))) {
-		case GV_SENT:
-			break;
-		case GV_DROPPED:
-			r->sink_dropped[ev->type]++;
-			r->sink_dropped_total++;
-			break;
-		case GV_ERROR:
-			r->failed = true;
-			return -1;	/* stops ring_buffer__poll() */
-		}
+	if (r->gvisor && !gvisor_deliver(r, ev)) {
+		r->failed = true;
+		return -1;	/* stops ring_buffer__poll() */
 	}
 	r->handled++;
 	if (r->max_count && r->handled >= r->max_count)
@@ -645,13 +692,48 @@ static void text_counts(const char *what, const unsigned long long *n, unsigned 
 	fputc(')', stderr);
 }
 
-static void print_summary(const struct reader *r)
+static unsigned long long sum_counts(const unsigned long long *n)
 {
 	unsigned long long total = 0;
 	int i;
 
 	for (i = 0; i < CG_EVENT_MAX; i++)
-		total += r->events[i];
+		total += n[i];
+	return total;
+}
+
+/*
+ * The sinks' part of the JSON summary: per sink, delivered + dropped =
+ * "events", type by type. "dropped_sink" (before it) is gvisor.dropped,
+ * kept for readers of older versions.
+ */
+static void print_sinks_json(const struct reader *r)
+{
+	static const unsigned long long none[CG_EVENT_SLOTS];
+
+	jw_begin_object("sinks");
+	if (r->out) {
+		jw_begin_object("output");
+		print_counts("delivered", r->out_delivered);
+		print_counts("dropped", none);
+		jw_end_object();
+	}
+	if (r->gvisor) {
+		jw_begin_object("gvisor");
+		print_counts("delivered", r->gv_delivered);
+		print_counts("dropped", r->sink_dropped);
+		jw_u64("dropped_full", r->gv_dropped_full);
+		jw_u64("dropped_disconnected", r->gv_dropped_down);
+		jw_u64("reconnects", gvisor_sink_reconnects(r->gvisor));
+		jw_end_object();
+	}
+	jw_end_object();
+}
+
+static void print_summary(const struct reader *r)
+{
+	unsigned long long total = sum_counts(r->events), n;
+
 	if (json_output) {
 		jw_set_output(stderr, true);
 		jw_begin_object(NULL);
@@ -660,6 +742,7 @@ static void print_summary(const struct reader *r)
 		print_counts("dropped_kernel", r->kernel_dropped);
 		print_counts("dropped_sink", r->sink_dropped);
 		jw_u64("skipped", r->skipped);
+		print_sinks_json(r);
 		jw_end_object();
 		jw_end_line();
 		jw_set_output(r->out, false);
@@ -669,10 +752,16 @@ static void print_summary(const struct reader *r)
 	fprintf(stderr, "; lost: %llu in the kernel", r->kernel_dropped_total);
 	if (r->kernel_dropped_total)
 		text_counts(" ring buffer full", r->kernel_dropped, 0);
-	if (r->gvisor || r->sink_dropped_total) {
-		fprintf(stderr, ", %llu at the gVisor endpoint", r->sink_dropped_total);
+	if (r->out)
+		fprintf(stderr, "; %s: %llu written", r->out_name, sum_counts(r->out_delivered));
+	if (r->gvisor) {
+		fprintf(stderr, "; gVisor endpoint: %llu delivered, ", sum_counts(r->gv_delivered));
+		text_counts("%llu dropped", r->sink_dropped, r->sink_dropped_total);
 		if (r->sink_dropped_total)
-			text_counts(" socket full", r->sink_dropped, 0);
+			fprintf(stderr, ": %llu socket full, %llu disconnected", r->gv_dropped_full,
+				r->gv_dropped_down);
+		n = gvisor_sink_reconnects(r->gvisor);
+		fprintf(stderr, ", %llu reconnect%s", n, n == 1 ? "" : "s");
 	}
 	if (r->skipped)
 		fprintf(stderr, "; %llu skipped (unknown records: rebuild clonegate)", r->skipped);
@@ -1068,11 +1157,19 @@ int do_events(int argc, char **argv)
 		{ "ring-size",		required_argument,	NULL, 'r' },
 		{ "probes",		required_argument,	NULL, 'p' },
 		{ "synthetic",		required_argument,	NULL, 'S' },
+		{ "gvisor-reconnect-min", required_argument,	NULL, 'm' },
+		{ "gvisor-reconnect-max", required_argument,	NULL, 'M' },
+		{ "gvisor-exit-on-error", no_argument,		NULL, 'E' },
 		{ "help",		no_argument,		NULL, 'h' },
 		{ 0 }
 	};
 	const char *where = "clonegate events", *output = NULL, *endpoint = NULL;
-	bool want_fentry = true, want_kprobe = true;
+	bool want_fentry = true, want_kprobe = true, gv_exit_on_error = false;
+	struct gvisor_sink_opts gv_opts = {
+		.reconnect_min_ms = GV_RECONNECT_MIN_MS,
+		.reconnect_max_ms = GV_RECONNECT_MAX_MS,
+	};
+	bool gv_opts_given = false;
 	const char *cgroup_arg = NULL;
 	struct clone_events_bpf *skel = NULL;
 	struct ring_buffer *rb = NULL;
@@ -1135,6 +1232,18 @@ int do_events(int argc, char **argv)
 				return usage_err(where, "--synthetic needs a number above 0, not '%s'",
 						 optarg);
 			break;
+		case 'm':
+		case 'M':
+			if (!parse_reconnect_ms(optarg, opt == 'm' ? &gv_opts.reconnect_min_ms :
+					       &gv_opts.reconnect_max_ms))
+				return usage_err(where, "--gvisor-reconnect-%s needs milliseconds from 1 to %u, not '%s'",
+						 opt == 'm' ? "min" : "max", RECONNECT_MS_MAX, optarg);
+			gv_opts_given = true;
+			break;
+		case 'E':
+			gv_exit_on_error = true;
+			gv_opts_given = true;
+			break;
 		case 'h':
 			return events_help();
 		default:
@@ -1149,6 +1258,12 @@ int do_events(int argc, char **argv)
 		return usage_err(where, "--output needs a file name");
 	if (endpoint && !*endpoint)
 		return usage_err(where, "--gvisor-endpoint needs a socket path");
+	if (gv_opts_given && !endpoint)
+		return usage_err(where, "--gvisor-reconnect-min, --gvisor-reconnect-max and --gvisor-exit-on-error need --gvisor-endpoint");
+	if (gv_opts.reconnect_min_ms > gv_opts.reconnect_max_ms)
+		return usage_err(where, "--gvisor-reconnect-min (%u ms) is above --gvisor-reconnect-max (%u ms)",
+				 gv_opts.reconnect_min_ms, gv_opts.reconnect_max_ms);
+	gv_opts.reconnect = !gv_exit_on_error;
 
 	if (!synthetic && access(KERNEL_BTF, R_OK) != 0) {
 		p_err("this kernel has no BTF (%s): clonegate events needs CONFIG_DEBUG_INFO_BTF=y",
@@ -1168,6 +1283,7 @@ int do_events(int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	r->max_count = count;
+	r->gv_exit_on_error = gv_exit_on_error;
 
 	/* Sinks first: a wrong endpoint or file fails before anything is loaded. */
 	if (output) {
@@ -1187,7 +1303,7 @@ int do_events(int argc, char **argv)
 		jw_set_output(r->out, false);
 	}
 	if (endpoint) {
-		r->gvisor = gvisor_sink_open(endpoint);
+		r->gvisor = gvisor_sink_open(endpoint, &gv_opts);
 		if (!r->gvisor)
 			goto cleanup;
 	}
@@ -1261,6 +1377,8 @@ int do_events(int argc, char **argv)
 			read_dropped(skel, r);
 			next_drops = now + DROPS_NS;
 		}
+		if (r->gvisor)
+			gvisor_sink_tick(r->gvisor);	/* hangups, reconnecting */
 		/*
 		 * The BPF side wakes us only when a burst fills an eighth of the
 		 * ring; otherwise the timeout does, and we take what is there.

@@ -87,18 +87,39 @@ void json_print_event(const struct ev *ev);
 /* sink_gvisor.c: gVisor's remote sink protocol on a SOCK_SEQPACKET socket. */
 struct gvisor_sink;
 
-/* Connect and handshake. On failure, says why on stderr and returns NULL. */
-struct gvisor_sink *gvisor_sink_open(const char *path);
+#define GV_RECONNECT_MIN_MS	100	/* first try after a lost connection */
+#define GV_RECONNECT_MAX_MS	5000	/* the doubling backoff's cap */
+
+struct gvisor_sink_opts {
+	bool reconnect;			/* false: a lost connection is final */
+	unsigned int reconnect_min_ms;
+	unsigned int reconnect_max_ms;	/* >= reconnect_min_ms */
+};
+
+/*
+ * Connect and handshake (waiting up to 5 s for the answer). On failure,
+ * says why on stderr and returns NULL.
+ */
+struct gvisor_sink *gvisor_sink_open(const char *path, const struct gvisor_sink_opts *opts);
 
 enum gvisor_send_result {
 	GV_SENT		= 0,
 	GV_DROPPED	= 1,	/* the socket stayed full: counted by the caller */
-	GV_ERROR	= -1,	/* the connection is gone (reported) */
+	GV_DOWN		= 2,	/* not connected (reconnecting): counted by the caller */
+	GV_ERROR	= -1,	/* the connection broke on this event (reported); counted
+				 * by the caller, and the sink reconnects if opts say so */
 };
 
 /* Send one event; 'dropped' is the cumulative count for the header. */
 enum gvisor_send_result gvisor_sink_send(struct gvisor_sink *s, const struct ev *ev,
 					 __u32 dropped);
+
+/*
+ * Call often (each poll loop turn): notices a hangup between events, and
+ * drives reconnection (connect, handshake) without ever waiting.
+ */
+void gvisor_sink_tick(struct gvisor_sink *s);
+unsigned long long gvisor_sink_reconnects(const struct gvisor_sink *s);
 void gvisor_sink_close(struct gvisor_sink *s);
 
 /* "VM|FS|0x..." for clone flags; "0" for none. */

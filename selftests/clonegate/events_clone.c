@@ -466,7 +466,7 @@ static void run_workload(struct __test_metadata *_metadata, FIXTURE_DATA(events)
 	ASSERT_EQ(0, ev_worker_stop(&self->w));
 }
 
-TEST_F(events, workload_matches_ground_truth)
+TEST_F_TIMEOUT(events, workload_matches_ground_truth, EV_TEST_TIMEOUT_S)
 {
 	run_workload(_metadata, self, variant, workload_all);
 
@@ -539,7 +539,7 @@ static void check_decision(struct __test_metadata *_metadata, const char *l,
 	check_ctx(_metadata, l, e);
 }
 
-TEST_F(events, decisions_enforce_and_audit)
+TEST_F_TIMEOUT(events, decisions_enforce_and_audit, EV_TEST_TIMEOUT_S)
 {
 	const char *clone_ep = T_IA32 ? "ia32_clone" : "clone";
 	const char *setns_ep = T_IA32 ? "ia32_setns" : "setns";
@@ -599,7 +599,7 @@ static void wl_one_fork(struct gt_log *g)
  * container_id is the runtime's 64-hex id when the cgroup path holds one (as
  * a "docker-<id>.scope" component here), else the cgroup path itself.
  */
-TEST_F(events, container_id_from_cgroup_path)
+TEST_F_TIMEOUT(events, container_id_from_cgroup_path, EV_TEST_TIMEOUT_S)
 {
 	static const char id[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 	struct t_cgroup scope = { .fd = -1 };
@@ -693,7 +693,7 @@ static const char *hex(const char *s, char *buf, size_t len)
 	return buf;
 }
 
-TEST_F(events, process_names_are_utf8)
+TEST_F_TIMEOUT(events, process_names_are_utf8, EV_TEST_TIMEOUT_S)
 {
 	char got[256], pat[300], why[128], h1[200], h2[200];
 	const char *l;
@@ -736,12 +736,12 @@ static void wl_storm(struct gt_log *g)
 		wl_fork_nr(g, T_NR_FORK, 0);
 }
 
-TEST_F(events, stopped_collector_drops_are_counted)
+TEST_F_TIMEOUT(events, stopped_collector_drops_are_counted, EV_TEST_TIMEOUT_S)
 {
 	long long got = 0, dropped;
 	char line[EV_LINE_MAX];
 	bool marker = false;
-	int tries;
+	long long deadline;
 
 	/* A tiny ring buffer: a handful of records fit. */
 	ASSERT_TRUE(start_collector(_metadata, self, variant, "--ring-size", "8192"));
@@ -751,9 +751,9 @@ TEST_F(events, stopped_collector_drops_are_counted)
 	ASSERT_EQ(0, self->g->failed_clones) TH_LOG("%s", self->g->why);
 	ASSERT_EQ(0, kill(self->col.pid, SIGCONT));
 	/* The ring may still be full when the first marker comes: send until one arrives. */
-	for (tries = 0; !marker && tries < 100; tries++) {
+	for (deadline = ev_deadline(); !marker && !ev_expired(deadline);) {
 		ASSERT_TRUE(ev_worker_cmd(&self->w, 'm'));
-		while (ev_next_line(&self->col, line, sizeof(line), 200)) {
+		while (ev_next_line(&self->col, line, sizeof(line), EV_MARKER_RETRY_MS)) {
 			if (ev_is_marker(line)) {
 				marker = true;
 				break;

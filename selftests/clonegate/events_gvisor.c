@@ -391,7 +391,7 @@ static const struct gt_event *gt_nth(const struct gt_log *g, int type, int n)
 	return NULL;
 }
 
-TEST_F(gvisor, decodes_workload)
+TEST_F_TIMEOUT(gvisor, decodes_workload, EV_TEST_TIMEOUT_S)
 {
 	const char *unshare_ep = T_IA32 ? "ia32_unshare" : "unshare";
 	int clones = 0, unshares = 0, setnses = 0, i, want = 0;
@@ -483,13 +483,13 @@ TEST_F(gvisor, decodes_workload)
 	TH_LOG("decoded %d CloneInfo, %d Unshare, %d Setns", clones, unshares, setnses);
 }
 
-TEST_F(gvisor, stalled_receiver_drops_are_counted)
+TEST_F_TIMEOUT(gvisor, stalled_receiver_drops_are_counted, EV_TEST_TIMEOUT_S)
 {
 	long long got = 0, sink, kernel, total_drops;
 	uint32_t last_dropped = 0;
 	static struct dgram d;
 	bool marker = false;
-	int tries;
+	long long deadline;
 
 	ASSERT_TRUE(start(_metadata, self));
 	ASSERT_EQ(0, ev_worker_start(&self->w, &self->cg, self->dir, self->g, storm));
@@ -498,9 +498,9 @@ TEST_F(gvisor, stalled_receiver_drops_are_counted)
 	ASSERT_EQ(0, self->g->failed_clones) TH_LOG("%s", self->g->why);
 	ASSERT_EQ(STORM, self->g->n);
 
-	for (tries = 0; !marker && tries < 100; tries++) {
+	for (deadline = ev_deadline(); !marker && !ev_expired(deadline);) {
 		ASSERT_TRUE(ev_worker_cmd(&self->w, 'm'));
-		while (server_next(&self->srv, &d, 200)) {
+		while (server_next(&self->srv, &d, EV_MARKER_RETRY_MS)) {
 			EXPECT_LE(last_dropped, d.dropped);	/* cumulative */
 			last_dropped = d.dropped;
 			if (is_marker(&d)) {
@@ -578,20 +578,6 @@ static bool server_until_marker(struct server *s, int *clones, int *all, long lo
 	return false;
 }
 
-/* Wait (bounded) for 'what' on the collector's stderr. */
-static bool stderr_says(struct ev_collector *c, const char *what)
-{
-	long long deadline = ev_now_ns(CLOCK_MONOTONIC) + EV_TIMEOUT_MS * 1000000LL;
-
-	while (!strstr(c->ebuf, what)) {
-		long long left = (deadline - ev_now_ns(CLOCK_MONOTONIC)) / 1000000;
-
-		if (left <= 0 || !ev_read_err(c, (int)left))
-			return false;
-	}
-	return true;
-}
-
 /* A count in the summary's "sinks" part: sinks.<sink>.<key>[.<type>]. */
 static long long sink_count(const struct ev_collector *c, const char *sink, const char *key,
 			    const char *type)
@@ -607,7 +593,7 @@ static long long sink_count(const struct ev_collector *c, const char *sink, cons
 	return v;
 }
 
-TEST_F(gvisor, server_restart_reconnects)
+TEST_F_TIMEOUT(gvisor, server_restart_reconnects, EV_TEST_TIMEOUT_S)
 {
 	const char *args[] = { "--gvisor-endpoint", self->srv.path,
 			       "--gvisor-reconnect-min", "50", "--gvisor-reconnect-max", "400",
@@ -639,13 +625,13 @@ TEST_F(gvisor, server_restart_reconnects)
 	ASSERT_TRUE(json_until_marker(&self->col, &json_clones)) TH_LOG("%s", self->col.ebuf);
 	EXPECT_EQ(2 * PHASE, json_clones);
 	ASSERT_EQ(0, waitpid(self->col.pid, &st, WNOHANG)) TH_LOG("the collector exited");
-	EXPECT_TRUE(stderr_says(&self->col, "the server closed the connection"))
+	EXPECT_TRUE(ev_wait_stderr(&self->col, "the server closed the connection"))
 		TH_LOG("%s", self->col.ebuf);
 
 	/* 3: a new server on the same path: the collector comes back by itself. */
 	ASSERT_EQ(0, server_listen(&self->srv));
 	ASSERT_EQ(0, server_handshake(&self->srv)) TH_LOG("%s", self->col.ebuf);
-	ASSERT_TRUE(stderr_says(&self->col, "reconnected")) TH_LOG("%s", self->col.ebuf);
+	ASSERT_TRUE(ev_wait_stderr(&self->col, "reconnected")) TH_LOG("%s", self->col.ebuf);
 	ASSERT_TRUE(run_phase(&self->w));
 	ASSERT_TRUE(json_until_marker(&self->col, &json_clones)) TH_LOG("%s", self->col.ebuf);
 	ASSERT_TRUE(server_until_marker(&self->srv, &got_clones, &got_all, &first_dropped));
@@ -677,7 +663,7 @@ TEST_F(gvisor, server_restart_reconnects)
 	       got_clones, dropped, first_dropped);
 }
 
-TEST_F(gvisor, exit_on_error_stops_and_counts)
+TEST_F_TIMEOUT(gvisor, exit_on_error_stops_and_counts, EV_TEST_TIMEOUT_S)
 {
 	const char *args[] = { "--gvisor-endpoint", self->srv.path, "--gvisor-exit-on-error",
 			       "--cgroup", self->cg.path, "--json", "--output", "/dev/null", NULL };

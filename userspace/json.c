@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "utf8.h"
 
 #define JW_MAX_DEPTH	16
 
@@ -71,48 +72,6 @@ static const bool escape[256] = {
 	[0 ... 0x1f] = true, ['"'] = true, ['\\'] = true, [0x80 ... 0xff] = true,
 };
 
-#define REPLACEMENT	"\xef\xbf\xbd"	/* U+FFFD in UTF-8 */
-
-/*
- * The UTF-8 sequence at s (s[0] >= 0x80, at most left bytes): its length
- * if it is well-formed (Unicode's table 3-7: no overlong forms, no
- * surrogates, nothing above U+10FFFF), else minus the length of its
- * maximal subpart, the bytes that one U+FFFD replaces (Unicode's
- * recommended practice: a sequence cut short is one replacement, a byte
- * that starts nothing is one each). The NUL that ends s is never a
- * continuation byte, so the scan stops there.
- */
-static int utf8_seq(const unsigned char *s, unsigned int left)
-{
-	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
-	unsigned int n, k;
-
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4;
-	else
-		return -1;
-	/* Second-byte ranges that keep out overlongs, surrogates, > U+10FFFF. */
-	if (c == 0xe0)
-		lo = 0xa0;
-	else if (c == 0xed)
-		hi = 0x9f;
-	else if (c == 0xf0)
-		lo = 0x90;
-	else if (c == 0xf4)
-		hi = 0x8f;
-	for (k = 1; k < n; k++) {
-		if (k >= left || s[k] < lo || s[k] > hi)
-			return -(int)k;
-		lo = 0x80;
-		hi = 0xbf;
-	}
-	return n;
-}
-
 /*
  * A JSON string: valid UTF-8 as it is, each invalid part as U+FFFD (task
  * names, paths and cgroup names need not be UTF-8), controls, '"' and '\\'
@@ -141,7 +100,7 @@ static void put_escaped(const char *s, unsigned int maxlen)
 			if (n > 0)
 				put_raw(s + i, n);
 			else
-				put_raw(REPLACEMENT, 3);
+				put_raw(UTF8_REPLACEMENT, UTF8_REPLACEMENT_LEN);
 			i += n > 0 ? n : -n;
 			continue;
 		}

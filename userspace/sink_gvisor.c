@@ -15,8 +15,9 @@
  * Sends never block: a full socket gets GV_RETRIES more tries, each after
  * waiting for room for at most a doubling backoff (25 us up to 10 ms, the
  * defaults of gVisor's remote sink), then the event is dropped and counted.
- * Strings are sent as valid UTF-8 (proto3 requires it; bytes that are not
- * become '?'), as gVisor's own decoders would otherwise reject the message.
+ * Strings are sent as valid UTF-8 (proto3 requires it, and gVisor's own
+ * decoders would otherwise reject the message): each invalid part becomes
+ * U+FFFD, as in the JSON sink (utf8.c).
  *
  * The server may go away (killed, restarted) while the collector runs. The
  * first connection is made, and its handshake awaited (GV_HANDSHAKE_MS),
@@ -53,6 +54,7 @@
 
 #include "evsink.h"
 #include "main.h"
+#include "utf8.h"
 
 #define GV_VERSION		1
 #define GV_HEADER_SIZE		8
@@ -355,42 +357,6 @@ void gvisor_sink_tick(struct gvisor_sink *s)
 
 /* ---- messages ----------------------------------------------------------- */
 
-/* proto3 strings must be UTF-8: 's' itself if it is, else a copy with '?'s. */
-static char *utf8(const char *s, char *buf, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, o = 0;
-
-	while (p[i]) {
-		unsigned char c = p[i];
-		size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 :
-			   (c >> 3) == 30 ? 4 : 0;
-		size_t k;
-
-		for (k = 1; k < n; k++)
-			if ((p[i + k] & 0xc0) != 0x80)
-				n = 0;
-		/* Overlong forms and surrogates are invalid too. */
-		if ((n == 2 && c < 0xc2) || (n == 3 && c == 0xe0 && p[i + 1] < 0xa0) ||
-		    (n == 3 && c == 0xed && p[i + 1] >= 0xa0) ||
-		    (n == 4 && ((c == 0xf0 && p[i + 1] < 0x90) || c > 0xf4 ||
-				(c == 0xf4 && p[i + 1] >= 0x90))))
-			n = 0;
-		if (o + (n ? n : 1) >= len)
-			break;
-		if (n) {
-			memcpy(buf + o, p + i, n);
-			o += n;
-			i += n;
-		} else {
-			buf[o++] = '?';
-			i++;
-		}
-	}
-	buf[o] = '\0';
-	return strcmp(buf, s) ? buf : (char *)s;
-}
-
 struct ctx_msg {
 	Gvisor__Common__ContextData cd;
 	Gvisor__Common__Credentials cr;
@@ -417,7 +383,7 @@ static Gvisor__Common__ContextData *ctx_msg(struct ctx_msg *m, const struct ev_c
 	if (f & CG_FIELD_BIT(CG_FIELD_THREAD_GROUP_START_TIME))
 		m->cd.thread_group_start_time_ns = c->thread_group_start_time_ns;
 	if (f & CG_FIELD_BIT(CG_FIELD_CONTAINER_ID))
-		m->cd.container_id = utf8(c->container_id, m->container_id,
+		m->cd.container_id = (char *)utf8_valid(c->container_id, m->container_id,
 					  sizeof(m->container_id));
 	if (f & CG_FIELD_BIT(CG_FIELD_CREDENTIALS)) {
 		m->cr.real_uid = c->creds.uid;
@@ -429,9 +395,9 @@ static Gvisor__Common__ContextData *ctx_msg(struct ctx_msg *m, const struct ev_c
 		m->cd.credentials = &m->cr;
 	}
 	if (f & CG_FIELD_BIT(CG_FIELD_CWD))
-		m->cd.cwd = utf8(c->cwd, m->cwd, sizeof(m->cwd));
+		m->cd.cwd = (char *)utf8_valid(c->cwd, m->cwd, sizeof(m->cwd));
 	if (f & CG_FIELD_BIT(CG_FIELD_PROCESS_NAME))
-		m->cd.process_name = utf8(c->process_name, m->comm, sizeof(m->comm));
+		m->cd.process_name = (char *)utf8_valid(c->process_name, m->comm, sizeof(m->comm));
 	if (f & CG_FIELD_BIT(CG_FIELD_PARENT_THREAD_GROUP_ID))
 		m->cd.parent_thread_group_id = (int32_t)c->parent_tgid;
 	return &m->cd;

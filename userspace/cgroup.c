@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,7 @@
 #include <linux/magic.h>
 
 #include "cgroup.h"
-#include "main.h"
+#include "diag.h"
 
 #define WALK_MAX_DEPTH	64
 #define MOUNTINFO	"/proc/self/mountinfo"
@@ -323,4 +324,62 @@ bool cgroup_path_within(const char *path, const char *dir)
 	if (!strcmp(dir, "/"))
 		return true;
 	return !strncmp(path, dir, n) && (path[n] == '\0' || path[n] == '/');
+}
+
+/* ---- a cgroup's interface files (see cgroup.h) -------------------------- */
+
+int cgroup_write(int dfd, const char *file, const char *val)
+{
+	ssize_t n, len = strlen(val);
+	int fd, err = 0;
+
+	fd = openat(dfd, file, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, len);
+	if (n != len)
+		err = n < 0 ? -errno : -EIO;
+	close(fd);
+	return err;
+}
+
+int cgroup_populated(int evfd)
+{
+	char buf[256], *p;
+	ssize_t n;
+
+	n = pread(evfd, buf, sizeof(buf) - 1, 0);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	p = strstr(buf, "populated ");
+	if (!p)
+		return -EINVAL;
+	return p[10] == '1';
+}
+
+int cgroup_kill_listed(int dfd)
+{
+	char buf[4096], *p, *end;
+	ssize_t n;
+	int fd, count = 0;
+
+	fd = openat(dfd, "cgroup.procs", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	while ((n = read(fd, buf, sizeof(buf) - 1)) > 0) {
+		buf[n] = '\0';
+		for (p = buf; *p; p = end) {
+			long pid = strtol(p, &end, 10);
+
+			if (end == p)
+				break;
+			if (pid > 0 && kill(pid, SIGKILL) == 0)
+				count++;
+			while (*end == '\n')
+				end++;
+		}
+	}
+	close(fd);
+	return count;
 }

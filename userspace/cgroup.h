@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
-/* cgroup v2 paths: from the command line to an fd, from an id back to a path. */
+/*
+ * cgroup v2: from the command line to an fd, from an id back to a path, and
+ * the interface files (cgroup.procs, cgroup.events, cgroup.kill) of one
+ * cgroup. The cgroup_ prefix is this file's; cg_ means clonegate.
+ */
 #ifndef CLONEGATE_CGROUP_H
 #define CLONEGATE_CGROUP_H
 
@@ -49,5 +53,14 @@ char *cgroup_self(void);
 
 /* Is cgroup path 'path' inside (or equal to) cgroup path 'dir'? */
 bool cgroup_path_within(const char *path, const char *dir);
+
+/* A cgroup directory's interface files, dfd being the directory. */
+
+/* Write a short string to a file in the cgroup: 0 or -errno. */
+int cgroup_write(int dfd, const char *file, const char *val);
+/* Is the cgroup populated (evfd: its cgroup.events)? 1, 0, or -errno. */
+int cgroup_populated(int evfd);
+/* SIGKILL every process listed in cgroup.procs; how many were listed. */
+int cgroup_kill_listed(int dfd);
 
 #endif /* CLONEGATE_CGROUP_H */

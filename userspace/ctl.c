@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "ctl.h"
-#include "main.h"
+#include "diag.h"
 
 bool ctl_module_loaded(void)
 {

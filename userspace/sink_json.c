@@ -9,9 +9,9 @@
  */
 #include <clonegate/tables.h>
 
-#include "evsink.h"
 #include "json.h"
-#include "main.h"
+#include "names.h"
+#include "sink.h"
 
 static bool has(const struct ev_ctx *c, enum cg_field f)
 {

@@ -6,9 +6,13 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "cmds.h"
 #include "ctl.h"
+#include "diag.h"
 #include "json.h"
-#include "main.h"
+#include "names.h"
+#include "opts.h"
+#include "scopes.h"
 
 static int apply_help(void)
 {
@@ -89,8 +93,11 @@ struct scope_arg {
 	int fd;
 };
 
-static int scope_check(const struct scope_arg *s, const char *where)
+/* After the options: no argument left, and one scope. -1 to go on, or EXIT_USAGE. */
+static int scope_check(const struct scope_arg *s, int argc, char **argv, const char *where)
 {
+	if (optind < argc)
+		return usage_err(where, "unexpected argument '%s'", argv[optind]);
 	if (s->global && s->cgroup)
 		return usage_err(where, "--global and --cgroup exclude each other");
 	if (!s->global && !s->cgroup)
@@ -120,57 +127,6 @@ static void scope_close(struct scope_arg *s)
 	if (s->fd >= 0)
 		close(s->fd);
 	free(s->shown);
-}
-
-/*
- * EPERM as root: most likely this task is policed itself. Find the scope
- * that covers it the way the module matches (list order, most specific
- * first) and name it. @what: "changing policy", "resetting the counters".
- */
-static void report_eperm_as_root(int fd, const char *what)
-{
-	char *self = cgroup_self();
-	struct scopes t;
-	char buf[32];
-	__u32 i;
-
-	if (!self || scopes_fetch(fd, &t)) {
-		p_err("permission denied: %s needs CAP_SYS_ADMIN in the initial user namespace, from a task outside every enforcing or auditing cgroup scope",
-		      what);
-		free(self);
-		return;
-	}
-	for (i = 0; i < t.n; i++) {
-		const struct cg_scope_info *sc = &t.sc[i];
-
-		if (sc->scope == CG_SCOPE_GLOBAL)
-			break;
-		if (!t.paths[i] || !cgroup_path_within(self, t.paths[i]))
-			continue;
-		if (sc->mode == CG_MODE_OFF)
-			break;
-		if (!strcmp(t.paths[i], "/"))
-			p_err("permission denied: the root cgroup has an %s policy, so every task is policed and %s is refused to all ('clonegate module unload' removes it)",
-			      mode_name(sc->mode, buf, sizeof(buf)), what);
-		else
-			p_err("permission denied: this task is in cgroup '%s', under the %s policy of '%s', and %s is refused to a policed task (run clonegate from a cgroup outside '%s')",
-			      self, mode_name(sc->mode, buf, sizeof(buf)), t.paths[i], what,
-			      t.paths[i]);
-		goto out;
-	}
-	p_err("permission denied: %s needs CAP_SYS_ADMIN in the initial user namespace, from a task outside every enforcing or auditing cgroup scope (not in the initial user namespace?)",
-	      what);
-out:
-	scopes_free(&t);
-	free(self);
-}
-
-void report_eperm(int fd, const char *what)
-{
-	if (geteuid() != 0)
-		p_err("permission denied: %s needs CAP_SYS_ADMIN (run as root)", what);
-	else
-		report_eperm_as_root(fd, what);
 }
 
 /* Say why the module refused APPLY or REMOVE, and what to do. */
@@ -215,6 +171,44 @@ static int report_policy_error(int fd, int err, const struct scope_arg *s, bool 
 	return EXIT_FAIL;
 }
 
+/*
+ * What the user typed first, then the module: an fd for /dev/clonegate with
+ * *p set for the scope, or -1 (reported). policy_close() in either case.
+ */
+static int policy_open(struct scope_arg *s, struct cg_policy *p)
+{
+	if (scope_open(s, p))
+		return -1;
+	return ctl_open_or_report();
+}
+
+/* Close what policy_open() opened; returns ret. */
+static int policy_close(struct scope_arg *s, int fd, int ret)
+{
+	scope_close(s);
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
+
+/* 'policy apply --json': the scope as the module took it. */
+static void print_applied(const struct scope_arg *s, const struct cg_policy *p)
+{
+	char b1[32], b2[32];
+
+	jw_begin_object(NULL);
+	jw_string("scope", s->global ? "global" : "cgroup");
+	if (s->global)
+		jw_null("cgroup");
+	else
+		jw_string("cgroup", s->shown);
+	jw_u64("cgroup_id", p->cgroup_id);
+	jw_string("profile", profile_name(p->profile, b1, sizeof(b1)));
+	jw_string("mode", mode_name(p->mode, b2, sizeof(b2)));
+	jw_end_object();
+	jw_end_line();
+}
+
 static int policy_apply(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -230,8 +224,7 @@ static int policy_apply(int argc, char **argv)
 	const char *profile = profile_name(CG_DEFAULT_PROFILE, NULL, 0), *mode_arg = NULL;
 	struct scope_arg s = { .fd = -1 };
 	struct cg_policy p;
-	char b1[32], b2[32];
-	int opt, mode, id, fd = -1, err, ret;
+	int opt, mode, id, fd, err, ret;
 
 	optind = 0;
 	while ((opt = next_opt(argc, argv, ":gc:p:m:jh", opts, where)) != -1) {
@@ -245,9 +238,7 @@ static int policy_apply(int argc, char **argv)
 		default:  return EXIT_USAGE;
 		}
 	}
-	if (optind < argc)
-		return usage_err(where, "unexpected argument '%s'", argv[optind]);
-	ret = scope_check(&s, where);
+	ret = scope_check(&s, argc, argv, where);
 	if (ret >= 0)
 		return ret;
 	if (!mode_arg)
@@ -261,43 +252,17 @@ static int policy_apply(int argc, char **argv)
 		return EXIT_FAIL;
 	}
 
-	/* What the user typed first, then the module. */
-	if (scope_open(&s, &p)) {
-		ret = EXIT_FAIL;
-		goto cleanup;
-	}
-	fd = ctl_open_or_report();
-	if (fd < 0) {
-		ret = EXIT_FAIL;
-		goto cleanup;
-	}
+	fd = policy_open(&s, &p);
+	if (fd < 0)
+		return policy_close(&s, fd, EXIT_FAIL);
 	p.profile = id;
 	p.mode = mode;
 	err = ctl_apply(fd, &p);
-	if (err) {
-		ret = report_policy_error(fd, err, &s, true);
-		goto cleanup;
-	}
-
-	if (json_output) {
-		jw_begin_object(NULL);
-		jw_string("scope", s.global ? "global" : "cgroup");
-		if (s.global)
-			jw_null("cgroup");
-		else
-			jw_string("cgroup", s.shown);
-		jw_u64("cgroup_id", p.cgroup_id);
-		jw_string("profile", profile_name(p.profile, b1, sizeof(b1)));
-		jw_string("mode", mode_name(p.mode, b2, sizeof(b2)));
-		jw_end_object();
-		jw_end_line();
-	}
-	ret = EXIT_OK;
-cleanup:
-	scope_close(&s);
-	if (fd >= 0)
-		close(fd);
-	return ret;
+	if (err)
+		return policy_close(&s, fd, report_policy_error(fd, err, &s, true));
+	if (json_output)
+		print_applied(&s, &p);
+	return policy_close(&s, fd, EXIT_OK);
 }
 
 static int policy_remove(int argc, char **argv)
@@ -311,7 +276,7 @@ static int policy_remove(int argc, char **argv)
 	const char *where = "clonegate policy remove";
 	struct scope_arg s = { .fd = -1 };
 	struct cg_policy p;
-	int opt, fd = -1, err, ret;
+	int opt, fd, err, ret;
 
 	optind = 0;
 	while ((opt = next_opt(argc, argv, ":gc:h", opts, where)) != -1) {
@@ -322,135 +287,15 @@ static int policy_remove(int argc, char **argv)
 		default:  return EXIT_USAGE;
 		}
 	}
-	if (optind < argc)
-		return usage_err(where, "unexpected argument '%s'", argv[optind]);
-	ret = scope_check(&s, where);
+	ret = scope_check(&s, argc, argv, where);
 	if (ret >= 0)
 		return ret;
 
-	if (scope_open(&s, &p)) {
-		ret = EXIT_FAIL;
-		goto cleanup;
-	}
-	fd = ctl_open_or_report();
-	if (fd < 0) {
-		ret = EXIT_FAIL;
-		goto cleanup;
-	}
+	fd = policy_open(&s, &p);
+	if (fd < 0)
+		return policy_close(&s, fd, EXIT_FAIL);
 	err = ctl_remove(fd, &p);
-	ret = err ? report_policy_error(fd, err, &s, false) : EXIT_OK;
-cleanup:
-	scope_close(&s);
-	if (fd >= 0)
-		close(fd);
-	return ret;
-}
-
-int scopes_fetch(int fd, struct scopes *t)
-{
-	__u64 *ids = NULL;
-	__u32 i;
-	int err;
-
-	memset(t, 0, sizeof(*t));
-	err = ctl_list(fd, &t->sc, &t->n, &t->generation);
-	if (err) {
-		p_err("listing scopes: %s", ctl_strerror(err));
-		return EXIT_FAIL;
-	}
-	ids = calloc(t->n + 1, sizeof(*ids));
-	t->paths = calloc(t->n + 1, sizeof(*t->paths));
-	if (!ids || !t->paths) {
-		p_err("out of memory");
-		free(ids);
-		scopes_free(t);
-		return EXIT_FAIL;
-	}
-	for (i = 0; i < t->n; i++)
-		ids[i] = t->sc[i].scope == CG_SCOPE_CGROUP ? t->sc[i].cgroup_id : 0;
-	cgroup_paths(ids, t->paths, t->n);
-	free(ids);
-	return EXIT_OK;
-}
-
-void scopes_free(struct scopes *t)
-{
-	__u32 i;
-
-	if (t->paths)
-		for (i = 0; i < t->n; i++)
-			free(t->paths[i]);
-	free(t->paths);
-	free(t->sc);
-	memset(t, 0, sizeof(*t));
-}
-
-static void scopes_print_json(const struct scopes *t)
-{
-	char b1[32], b2[32];
-	__u32 i;
-
-	jw_u64("generation", t->generation);
-	jw_begin_array("scopes");
-	for (i = 0; i < t->n; i++) {
-		const struct cg_scope_info *sc = &t->sc[i];
-		bool cg = sc->scope == CG_SCOPE_CGROUP;
-
-		jw_begin_object(NULL);
-		jw_string("scope", cg ? "cgroup" : "global");
-		if (cg)
-			jw_string("cgroup", t->paths[i]);	/* null if not found */
-		else
-			jw_null("cgroup");
-		jw_u64("cgroup_id", sc->cgroup_id);
-		jw_string("profile", profile_name(sc->profile, b1, sizeof(b1)));
-		jw_string("mode", mode_name(sc->mode, b2, sizeof(b2)));
-		jw_u64("level", sc->level);
-		jw_u64("checked", sc->checked);
-		jw_u64("refused", sc->refused);
-		jw_u64("audited", sc->audited);
-		jw_end_object();
-	}
-	jw_end_array();
-}
-
-void scopes_print(const struct scopes *t, const char *indent)
-{
-	char b1[32], b2[32], idbuf[40];
-	int width = 6;
-	__u32 i;
-
-	if (json_output) {
-		scopes_print_json(t);
-		return;
-	}
-	if (!t->n) {
-		printf("%sno policies (apply one with 'clonegate policy apply')\n", indent);
-		return;
-	}
-	for (i = 0; i < t->n; i++)
-		if (t->paths[i] && (int)strlen(t->paths[i]) > width)
-			width = strlen(t->paths[i]);
-	printf("%s%-*s  %-16s %-7s %5s %12s %12s %12s\n", indent, width, "SCOPE", "PROFILE",
-	       "MODE", "LEVEL", "CHECKED", "REFUSED", "AUDITED");
-	for (i = 0; i < t->n; i++) {
-		const struct cg_scope_info *sc = &t->sc[i];
-		const char *name = "global";
-
-		if (sc->scope == CG_SCOPE_CGROUP) {
-			name = t->paths[i];
-			if (!name) {
-				snprintf(idbuf, sizeof(idbuf), "cgroup#%llu",
-					 (unsigned long long)sc->cgroup_id);
-				name = idbuf;
-			}
-		}
-		printf("%s%-*s  %-16s %-7s %5u %12llu %12llu %12llu\n", indent, width, name,
-		       profile_name(sc->profile, b1, sizeof(b1)),
-		       mode_name(sc->mode, b2, sizeof(b2)), sc->level,
-		       (unsigned long long)sc->checked, (unsigned long long)sc->refused,
-		       (unsigned long long)sc->audited);
-	}
+	return policy_close(&s, fd, err ? report_policy_error(fd, err, &s, false) : EXIT_OK);
 }
 
 static int policy_list(int argc, char **argv)

@@ -6,9 +6,13 @@
 
 #include <clonegate/tables.h>
 
+#include "cmds.h"
 #include "ctl.h"
+#include "diag.h"
 #include "json.h"
-#include "main.h"
+#include "names.h"
+#include "opts.h"
+#include "scopes.h"
 
 static int status_help(void)
 {
@@ -135,6 +139,48 @@ static int status_reset(int fd)
 	return err ? -1 : 0;
 }
 
+static void print_json(const struct cg_version *v, const struct cg_counters *c,
+		       const struct scopes *t, __u32 nent, __u32 nrule)
+{
+	jw_begin_object(NULL);
+	jw_begin_object("module");
+	jw_bool("loaded", true);
+	jw_string("version", v->module_version);
+	jw_u64("abi_version", v->abi_version);
+	jw_string("kernel_release", v->kernel_release);
+	jw_u64("max_scopes", v->max_scopes);
+	print_coverage();
+	jw_end_object();
+	scopes_print(t, "");
+	jw_begin_object("counters");
+	print_family("checked", c->checked, nent, ROW_ENTRY, true);
+	print_family("refused", c->refused, nrule, ROW_RULE, true);
+	print_family("audited", c->audited, nrule, ROW_RULE, true);
+	print_family("dropped", c->dropped, nent, ROW_ENTRY, true);
+	jw_end_object();
+	jw_end_object();
+	jw_end_line();
+}
+
+static void print_text(const struct cg_version *v, const struct cg_counters *c,
+		       const struct scopes *t, __u32 nent, __u32 nrule, bool all)
+{
+	bool any;
+
+	printf("module: loaded, version %s (abi %u) on %s\n", v->module_version,
+	       v->abi_version, v->kernel_release);
+	print_coverage();
+	printf("\nscopes (%u of at most %u):\n", t->n, v->max_scopes);
+	scopes_print(t, "  ");
+	printf("\ncounters (since load or the last reset):\n");
+	any = print_family("checked", c->checked, nent, ROW_ENTRY, all);
+	any |= print_family("refused", c->refused, nrule, ROW_RULE, all);
+	any |= print_family("audited", c->audited, nrule, ROW_RULE, all);
+	any |= print_family("dropped", c->dropped, nent, ROW_ENTRY, all);
+	if (!any)
+		printf("  all zero (--all prints every row)\n");
+}
+
 int do_status(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -149,7 +195,7 @@ int do_status(int argc, char **argv)
 	struct cg_version v;
 	struct scopes t = { 0 };
 	__u32 nent, nrule;
-	bool all = false, reset = false, any;
+	bool all = false, reset = false;
 	int opt, fd, err;
 
 	optind = 0;
@@ -191,39 +237,10 @@ int do_status(int argc, char **argv)
 	nent = clamp_u32(c.nr_entries, CG_ENTRY_SLOTS);
 	nrule = clamp_u32(c.nr_rules, CG_RULE_SLOTS);
 
-	if (json_output) {
-		jw_begin_object(NULL);
-		jw_begin_object("module");
-		jw_bool("loaded", true);
-		jw_string("version", v.module_version);
-		jw_u64("abi_version", v.abi_version);
-		jw_string("kernel_release", v.kernel_release);
-		jw_u64("max_scopes", v.max_scopes);
-		print_coverage();
-		jw_end_object();
-		scopes_print(&t, "");
-		jw_begin_object("counters");
-		print_family("checked", c.checked, nent, ROW_ENTRY, true);
-		print_family("refused", c.refused, nrule, ROW_RULE, true);
-		print_family("audited", c.audited, nrule, ROW_RULE, true);
-		print_family("dropped", c.dropped, nent, ROW_ENTRY, true);
-		jw_end_object();
-		jw_end_object();
-		jw_end_line();
-	} else {
-		printf("module: loaded, version %s (abi %u) on %s\n", v.module_version,
-		       v.abi_version, v.kernel_release);
-		print_coverage();
-		printf("\nscopes (%u of at most %u):\n", t.n, v.max_scopes);
-		scopes_print(&t, "  ");
-		printf("\ncounters (since load or the last reset):\n");
-		any = print_family("checked", c.checked, nent, ROW_ENTRY, all);
-		any |= print_family("refused", c.refused, nrule, ROW_RULE, all);
-		any |= print_family("audited", c.audited, nrule, ROW_RULE, all);
-		any |= print_family("dropped", c.dropped, nent, ROW_ENTRY, all);
-		if (!any)
-			printf("  all zero (--all prints every row)\n");
-	}
+	if (json_output)
+		print_json(&v, &c, &t, nent, nrule);
+	else
+		print_text(&v, &c, &t, nent, nrule, all);
 	scopes_free(&t);
 	return EXIT_OK;
 }

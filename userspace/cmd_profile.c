@@ -7,8 +7,11 @@
 
 #include <clonegate/tables.h>
 
+#include "cmds.h"
+#include "diag.h"
 #include "json.h"
-#include "main.h"
+#include "names.h"
+#include "opts.h"
 
 #define N_FLAG_NAMES	(sizeof(cg_flag_names) / sizeof(cg_flag_names[0]))
 

@@ -13,8 +13,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cmds.h"
 #include "ctl.h"
-#include "main.h"
+#include "diag.h"
+#include "opts.h"
 
 #define DEFAULT_KO	"/clonegate/clonegate.ko"
 

@@ -50,7 +50,7 @@ static Gvisor__Common__ContextData *ctx_msg(struct ctx_msg *m, const struct ev_c
 		m->cd.thread_group_start_time_ns = c->thread_group_start_time_ns;
 	if (f & CG_FIELD_BIT(CG_FIELD_CONTAINER_ID))
 		m->cd.container_id = (char *)utf8_valid(c->container_id, m->container_id,
-								 sizeof(m->container_id));
+							sizeof(m->container_id));
 	if (f & CG_FIELD_BIT(CG_FIELD_CREDENTIALS)) {
 		m->cr.real_uid = c->creds.uid;
 		m->cr.effective_uid = c->creds.euid;

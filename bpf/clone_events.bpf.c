@@ -8,32 +8,39 @@
  *                               exists and before it first runs
  *   raw_tp/clonegate_decision   the module's tracepoint; attached by userspace
  *                               only when the module is loaded
- *   clone flags                 kernel_clone_args.flags for the fork handler,
- *                               by one of two flavours (below)
- *   __{x64,ia32}_sys_unshare    the syscall wrappers (their argument is the
- *   __{x64,ia32}_sys_setns      user's pt_regs): the arguments and the
- *                               result. Not ksys_unshare(): the module's slow
- *                               path calls that one again, and the wrappers
- *                               also tell the ABI apart.
+ *   copy_process                kernel_clone_args.flags for the fork handler,
+ *                               kept in the calling task's storage (fentry
+ *                               or kprobe, by flavour; below)
+ *   __{x64,ia32}_sys_unshare    the syscall wrappers, at their return (their
+ *   __{x64,ia32}_sys_setns      argument is the user's pt_regs): arguments
+ *                               and result. Not ksys_unshare(): the module's
+ *                               slow path calls that one again, and the
+ *                               wrappers also tell the ABI apart.
  *
  * Flavours; userspace loads and attaches one:
- *   trampoline  fentry/copy_process puts the flags in the calling task's
- *               storage, where the fork handler finds them: one program, no
- *               return probe, and nothing to clean up (a failed clone's
- *               flags are overwritten by the next clone before its fork
- *               event; the storage goes with the task). The storage is
- *               allocated at a task's first clone only. fexit/__*_sys_unshare
- *               sees arguments and result at once.
+ *   trampoline  fentry/copy_process, fexit/__*_sys_unshare.
  *   kprobe      for kernels that refuse trampolines (no
  *               DYNAMIC_FTRACE_WITH_DIRECT_CALLS, lockdown, an LSM policy):
- *               k(ret)probe/kernel_clone stash the flags in a hash map by
- *               tid; unshare stashes its arguments in 'pending' until the
- *               kretprobe, and a kretprobe that runs out of instances loses
- *               events (counted).
- * setns uses the kprobe pair in both: the module hooks __*_sys_setns (and
+ *               kprobe/copy_process, kretprobe/__*_sys_unshare.
+ * Either way one program per hook and no map between entry and return:
+ * the flags sit in task storage, where the fork handler finds them (a
+ * failed clone's flags are overwritten by the next clone before its fork
+ * event; the storage, allocated at a task's first clone, goes with the
+ * task), and a return probe reads the arguments from the user's registers
+ * (task_pt_regs(), which the wrapper was given). A kretprobe that runs out
+ * of instances loses that event, uncounted (the kernel's nmissed).
+ * setns uses a kretprobe in both: the module hooks __*_sys_setns (and
  * kernel_clone) with an IPMODIFY ftrace op, and a BPF trampoline on the same
  * function breaks ftrace on 6.1 (WARN in arch_ftrace_ops_list_func, then no
  * tracing at all). So no trampoline goes on a function the module hooks.
+ *
+ * Cost. Every record pays a reserve, two clock/cpu reads and a commit; the
+ * context is plain loads of current's fields. The cgroup path, whose walk
+ * used to be half of a record, is walked once per cgroup into the
+ * cgroup_paths map; records then carry the cgroup id only and the reader
+ * resolves it there (CG_PATH_CACHED, fill_cgroup_path()). The cwd (off by
+ * default) is walked every time: a rename changes it under the same
+ * dentry, so there is no key that cannot go stale.
  *
  * No syscalls:* or raw_syscalls:* tracepoints: they would put every task on
  * the slow syscall path. Tasks created by kernel threads (kthreadd, workers,
@@ -55,12 +62,13 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 #define PF_KTHREAD	0x00200000
 #define NSFS_MAGIC	0x6e736673
+#define EEXIST		17
+#define CG_PATH_CACHE	1024	/* cgroup paths kept (cgroup_paths) */
 
 /* Set by userspace before load. */
 const volatile __u32 cfg_fields = CG_FIELDS_ALL;	/* CG_FIELD_BIT()s */
 const volatile bool cfg_cgroup_filter;			/* only tasks under cgroup_filter[0] */
 const volatile __u64 cfg_wakeup_bytes = 512 * 1024;	/* see submit() */
-const volatile bool cfg_trampolines;			/* the flavour (see above) */
 
 /* Userspace may resize this (bpf_map__set_max_entries) before load. */
 struct {
@@ -84,15 +92,7 @@ struct {
 	__type(value, __u32);
 } cgroup_filter SEC(".maps");
 
-/* kernel_clone_args.flags of each thread inside kernel_clone(), by tid. */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u32);
-	__type(value, __u64);
-} clone_flags SEC(".maps");
-
-/* Trampoline flavour: the flags of the task's clone in progress. */
+/* The flags of the task's clone in progress (copy_process entry). */
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
@@ -100,22 +100,25 @@ struct {
 	__type(value, __u64);
 } task_clone_flags SEC(".maps");
 
-/* unshare/setns arguments between entry and return, by tid. */
-struct pending {
-	__u32 type;		/* CG_EVENT_UNSHARE or CG_EVENT_SETNS */
-	__u32 entry_point;
-	__u64 flags;		/* unshare flags */
-	__s32 fd;		/* setns */
-	__u32 nstype;
-	__u64 ns_type;
-};
-
+/*
+ * cgroup v2 paths by cgroup id (the kernfs node id: a 64-bit inode number
+ * with a generation, never reused). A cgroup v2 directory cannot be
+ * renamed (only v1 has a rename op) and the kernfs tree above it is fixed
+ * while it exists, so an id's path never changes: a cached path is never
+ * stale. Records of a cached cgroup carry only its id (CG_PATH_CACHED) and
+ * the reader looks the path up here. Entries are only ever inserted
+ * (BPF_NOEXIST), never updated or deleted: the reader always finds what a
+ * record refers to, even after the cgroup is gone, and no element is freed
+ * and reused under a reader. When the map is full, the paths of new
+ * cgroups are walked and sent in every record, as before the cache.
+ * Preallocated: the fork tracepoint may insert.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u32);
-	__type(value, struct pending);
-} pending SEC(".maps");
+	__uint(max_entries, CG_PATH_CACHE);
+	__type(key, __u64);
+	__type(value, struct cg_event_path);
+} cgroup_paths SEC(".maps");
 
 /*
  * Room to build a path: components are read at an offset below CG_PATH_LEN
@@ -124,6 +127,9 @@ struct {
  */
 struct scratch {
 	char buf[2 * CG_PATH_LEN];
+	struct cg_event_path cached;	/* a walked path, for cgroup_paths */
+	__u64 known_id;	/* a cgroup id found in cgroup_paths on this CPU */
+	__u32 gen;	/* bumped by every walk: see fill_cgroup_path() */
 };
 
 struct {
@@ -258,17 +264,61 @@ static long cgroup_step(__u32 i, void *ctx)
 	return 0;
 }
 
-/* The task's cgroup v2 path, leaf first, as kernfs names it. */
-static __always_inline void fill_cgroup_path(struct cg_event_path *p, struct task_struct *task,
-					     char *buf)
+/*
+ * The cgroup v2 path of kn (leaf first, as kernfs names it), whose id is
+ * 'id'. The walk costs more than the rest of a record (a helper call per
+ * pointer and per name byte), so a cgroup's path is walked once, put in
+ * cgroup_paths, and from then on records carry only the id
+ * (CG_PATH_CACHED). known_id saves the map lookup for runs of events from
+ * one cgroup: whatever id it holds is in the map for good. The caller
+ * reads kn once, so id and path are the same cgroup's even if the task
+ * moves meanwhile.
+ *
+ * Per-CPU scratch is private only while nothing else runs on this CPU:
+ * trampoline programs, and all of them on a preemptible (rt) kernel, run
+ * with migration but not preemption disabled, so another walk may
+ * interleave with this one. That record then shows a garbled path, as it
+ * did before the cache; the cache must not keep it, so a walk bumps s->gen
+ * and a path is cached only if no other walk ran on this CPU meanwhile.
+ */
+static __always_inline void fill_cgroup_path(struct cg_event_path *p, struct kernfs_node *kn,
+					     __u64 id, struct scratch *s)
 {
 	struct cgroup_walk w = {
-		.kn = task->cgroups->dfl_cgrp->kn,
+		.kn = kn,
 		.flags = CG_PATH_TRUNCATED,
 	};
+	struct cg_event_path *c;
+	__u32 gen, len;
+	long err;
 
+	if (s->known_id == id)
+		goto cached;
+	if (bpf_map_lookup_elem(&cgroup_paths, &id)) {
+		s->known_id = id;
+		goto cached;
+	}
+	gen = ++s->gen;
 	bpf_loop(CG_PATH_DEPTH, cgroup_step, &w, 0);
-	path_done(p, buf, w.off, w.depth, w.flags);
+	c = &s->cached;
+	path_done(c, s->buf, w.off, w.depth, w.flags);
+	if (s->gen == gen) {
+		err = bpf_map_update_elem(&cgroup_paths, &id, c, BPF_NOEXIST);
+		if (!err || err == -EEXIST)
+			goto cached;
+	}
+	/* Not cached (map full, or a garbled walk): send the path itself. */
+	len = c->len;
+	p->len = len;
+	p->depth = c->depth;
+	p->flags = c->flags;
+	if (len > CG_PATH_LEN)
+		len = CG_PATH_LEN;
+	if (len)
+		bpf_probe_read_kernel(p->buf, len, c->buf);
+	return;
+cached:
+	p->flags = CG_PATH_CACHED;	/* len and depth are 0 (cleared) */
 }
 
 struct cwd_walk {
@@ -366,6 +416,8 @@ static __always_inline void fill_hdr(struct cg_event_hdr *h, __u16 type, __u16 s
 static __always_inline void fill_task(struct cg_event_task *t, struct task_struct *task)
 {
 	const struct cred *cred = task->real_cred;
+	/* What bpf_get_current_cgroup_id() reads, once for id and path. */
+	struct kernfs_node *kn = task->cgroups->dfl_cgrp->kn;
 	__u32 fields = cfg_fields;
 	struct scratch *s = NULL;
 	__u32 zero = 0;
@@ -374,7 +426,7 @@ static __always_inline void fill_task(struct cg_event_task *t, struct task_struc
 	t->tgid = task->tgid;
 	t->start_time_ns = task->start_time;
 	t->group_start_time_ns = task->group_leader->start_time;
-	t->cgroup_id = bpf_get_current_cgroup_id();
+	t->cgroup_id = kn->id;
 	t->fields = fields;
 	/*
 	 * As gVisor's parent_thread_group_id: the thread group of the task's
@@ -396,14 +448,18 @@ static __always_inline void fill_task(struct cg_event_task *t, struct task_struc
 		t->creds.egid = cred->egid.val;
 		t->creds.sgid = cred->sgid.val;
 	}
-	/* comm is NUL-padded by the kernel: copy all of it, no stale bytes. */
-	BPF_CORE_READ_INTO(&t->comm, task, comm);
+	/*
+	 * comm is NUL-padded by the kernel: copy all of it, no stale bytes.
+	 * Two plain loads, not a helper call.
+	 */
+	((__u64 *)t->comm)[0] = ((__u64 *)task->comm)[0];
+	((__u64 *)t->comm)[1] = ((__u64 *)task->comm)[1];
 	if (fields & (CG_FIELD_BIT(CG_FIELD_CONTAINER_ID) | CG_FIELD_BIT(CG_FIELD_CWD)))
 		s = bpf_map_lookup_elem(&scratch, &zero);
 	if (!s)
 		return;
 	if (fields & CG_FIELD_BIT(CG_FIELD_CONTAINER_ID))
-		fill_cgroup_path(&t->cgroup, task, s->buf);
+		fill_cgroup_path(&t->cgroup, kn, t->cgroup_id, s);
 	if (fields & CG_FIELD_BIT(CG_FIELD_CWD))
 		fill_cwd(&t->cwd, task, s->buf);
 }
@@ -437,52 +493,42 @@ static __always_inline void submit(void *e, __u64 size)
 
 /* ---- clone -------------------------------------------------------------- */
 
-static __always_inline void stash_clone_flags(__u64 flags)
-{
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-
-	if (!wanted(bpf_get_current_task_btf()))
-		return;
-	bpf_map_update_elem(&clone_flags, &tid, &flags, BPF_ANY);
-}
-
-static __always_inline void clear_clone_flags(void)
-{
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-
-	bpf_map_delete_elem(&clone_flags, &tid);
-}
-
 /*
- * copy_process() is about to run for this task's clone. The module hooks
- * kernel_clone(), not this, and refusals never get here.
+ * copy_process() is about to run for this task's clone: keep its flags in
+ * the task's storage for handle_fork(). The module hooks kernel_clone(),
+ * not this, and refusals never get here. Other callers of copy_process()
+ * in a user task (io_uring's and vhost's workers) make no fork event;
+ * their flags are overwritten by the task's next clone before its event.
  */
+static __always_inline void save_clone_flags(struct task_struct *task, __u64 clone_flags)
+{
+	__u64 *flags;
+
+	flags = bpf_task_storage_get(&task_clone_flags, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (flags)
+		*flags = clone_flags;
+}
+
 SEC("fentry/copy_process")
 int BPF_PROG(copy_process_fentry, struct pid *pid, int trace, int node,
 	     struct kernel_clone_args *args)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	__u64 *flags;
 
-	if (!wanted(task))
-		return 0;
-	flags = bpf_task_storage_get(&task_clone_flags, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (flags)
-		*flags = args->flags;
+	if (wanted(task))
+		save_clone_flags(task, args->flags);
 	return 0;
 }
 
-SEC("kprobe/kernel_clone")
-int BPF_KPROBE(kernel_clone_entry, struct kernel_clone_args *args)
+/* The kprobe flavour's twin: the same, no return probe either. */
+SEC("kprobe/copy_process")
+int BPF_KPROBE(copy_process_kprobe, struct pid *pid, int trace, int node,
+	       struct kernel_clone_args *args)
 {
-	stash_clone_flags(BPF_CORE_READ(args, flags));
-	return 0;
-}
+	struct task_struct *task = bpf_get_current_task_btf();
 
-SEC("kretprobe/kernel_clone")
-int BPF_KRETPROBE(kernel_clone_exit)
-{
-	clear_clone_flags();
+	if (wanted(task))
+		save_clone_flags(task, BPF_CORE_READ(args, flags));
 	return 0;
 }
 
@@ -495,7 +541,6 @@ int BPF_KRETPROBE(kernel_clone_exit)
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct cg_event_clone *e;
 	__u64 *flags;
 
@@ -509,16 +554,10 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 	e->created_tgid = child->tgid;
 	e->created_start_time_ns = child->start_time;
 	e->pad = 0;
-	if (cfg_trampolines)
-		flags = bpf_task_storage_get(&task_clone_flags, parent, 0, 0);
-	else
-		flags = bpf_map_lookup_elem(&clone_flags, &tid);
+	flags = bpf_task_storage_get(&task_clone_flags, parent, 0, 0);
 	if (flags) {
 		e->flags = *flags;
 		e->status = 0;
-		/* One kernel_clone() makes one task: done with the hash entry. */
-		if (!cfg_trampolines)
-			bpf_map_delete_elem(&clone_flags, &tid);
 	} else {
 		e->flags = 0;
 		e->status = CG_CLONE_FLAGS_UNKNOWN;
@@ -560,193 +599,132 @@ int handle_decision(struct bpf_raw_tracepoint_args *ctx)
 /* ---- unshare and setns -------------------------------------------------- */
 
 /*
- * Remember the arguments until the return. A record still there from an
- * earlier call of this thread means that call's return was missed (a
- * kretprobe runs out of instances under load): count it as dropped.
+ * Both are reported at the syscall's return, from one program: the
+ * arguments come from the user's registers, which are still there (the
+ * wrapper's argument in fexit; task_pt_regs() in a kretprobe: a syscall's
+ * pt_regs are the ones its wrapper was given). No entry probe, no map.
  */
-static __always_inline void stash(__u32 tid, const struct pending *p)
+static __always_inline void emit_unshare(struct task_struct *task, const struct pt_regs *uregs,
+					 bool ia32, long ret)
 {
-	struct pending *old = bpf_map_lookup_elem(&pending, &tid);
+	struct cg_event_unshare *e;
 
-	if (old)
-		count_drop(old->type);
-	if (bpf_map_update_elem(&pending, &tid, p, BPF_ANY))
-		count_drop(p->type);
+	if (!RESERVE(e, CG_EVENT_UNSHARE))
+		return;
+	fill_hdr(&e->hdr, CG_EVENT_UNSHARE, sizeof(*e));
+	fill_task(&e->ctx, task);
+	e->entry_point = ia32 ? CG_ENTRY_IA32_UNSHARE : CG_ENTRY_UNSHARE;
+	e->result = (int)ret;
+	/* ia32: unshare(ebx); x86-64: unshare(rdi). Unsigned long either way. */
+	e->flags = ia32 ? (__u32)uregs->bx : uregs->di;
+	submit(e, sizeof(*e));
 }
 
-/* An unshare call's record from the user's registers; false if not reported. */
-static __always_inline bool unshare_args(struct pending *p, const struct pt_regs *uregs,
-					 bool ia32)
+/*
+ * What kind of namespace file is current's fd? CLONE_NEW*, or 0. The
+ * fdtable is reached by plain loads; the file and what hangs off it only
+ * through the helper (an array of pointers loses its type). 'ok_type' is
+ * the nstype of a setns() that succeeded: setns() checked that an nsfs
+ * file's namespace has that type, so it is the answer without three more
+ * reads.
+ */
+static __always_inline __u64 fd_ns_type(struct task_struct *task, int fd, __u32 ok_type)
 {
-	if (!wanted(bpf_get_current_task_btf()))
-		return false;
-	*p = (struct pending){
-		.type = CG_EVENT_UNSHARE,
-		.entry_point = ia32 ? CG_ENTRY_IA32_UNSHARE : CG_ENTRY_UNSHARE,
-		/* ia32: unshare(ebx); x86-64: unshare(rdi). Unsigned long either way. */
-		.flags = ia32 ? (__u32)BPF_CORE_READ(uregs, bx) : BPF_CORE_READ(uregs, di),
-	};
-	return true;
-}
-
-static __always_inline int unshare_entry(const struct pt_regs *uregs, bool ia32)
-{
-	struct pending p;
-
-	if (unshare_args(&p, uregs, ia32))
-		stash((__u32)bpf_get_current_pid_tgid(), &p);
-	return 0;
-}
-
-/* What kind of namespace file is current's fd? CLONE_NEW*, or 0. */
-static __always_inline __u64 fd_ns_type(struct task_struct *task, int fd)
-{
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct fdtable *fdt = task->files->fdt;
 	struct file **fds, *file;
 	struct inode *inode;
 
-	if (!fdt || fd < 0 || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
+	if (fd < 0 || (unsigned int)fd >= fdt->max_fds)
 		return 0;
-	fds = BPF_CORE_READ(fdt, fd);
+	fds = fdt->fd;
 	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]) || !file)
 		return 0;
 	inode = BPF_CORE_READ(file, f_inode);
 	if (!inode || BPF_CORE_READ(inode, i_sb, s_magic) != NSFS_MAGIC)
 		return 0;
+	if (ok_type)
+		return ok_type;
 	/* get_proc_ns(): an nsfs inode's i_private is its ns_common. */
 	return ns_common_type((struct ns_common *)BPF_CORE_READ(inode, i_private));
 }
 
-static __always_inline int setns_entry(const struct pt_regs *uregs, bool ia32)
+/*
+ * setns(fd, nstype): the namespace type of fd is looked up at the return.
+ * setns() neither closes nor replaces its fd, so that is the file the call
+ * used, unless another thread of the process closed or replaced that fd
+ * during the call.
+ */
+static __always_inline int setns_exit(bool ia32, long ret)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	struct pending p = {
-		.type = CG_EVENT_SETNS,
-		.entry_point = ia32 ? CG_ENTRY_IA32_SETNS : CG_ENTRY_SETNS,
-	};
+	struct pt_regs *uregs;
+	struct cg_event_setns *e;
 
 	if (!wanted(task))
 		return 0;
-	/* ia32: setns(ebx, ecx); x86-64: setns(rdi, rsi). */
-	p.fd = ia32 ? (int)BPF_CORE_READ(uregs, bx) : (int)BPF_CORE_READ(uregs, di);
-	p.nstype = ia32 ? (__u32)BPF_CORE_READ(uregs, cx) : (__u32)BPF_CORE_READ(uregs, si);
-	p.ns_type = fd_ns_type(task, p.fd);
-	stash((__u32)bpf_get_current_pid_tgid(), &p);
-	return 0;
-}
-
-static __always_inline void emit_ns_event(const struct pending *p, long ret)
-{
-	struct task_struct *task = bpf_get_current_task_btf();
-
-	if (p->type == CG_EVENT_UNSHARE) {
-		struct cg_event_unshare *e;
-
-		if (!RESERVE(e, CG_EVENT_UNSHARE))
-			return;
-		fill_hdr(&e->hdr, CG_EVENT_UNSHARE, sizeof(*e));
-		fill_task(&e->ctx, task);
-		e->entry_point = p->entry_point;
-		e->result = (int)ret;
-		e->flags = p->flags;
-		submit(e, sizeof(*e));
-	} else {
-		struct cg_event_setns *e;
-
-		if (!RESERVE(e, CG_EVENT_SETNS))
-			return;
-		fill_hdr(&e->hdr, CG_EVENT_SETNS, sizeof(*e));
-		fill_task(&e->ctx, task);
-		e->entry_point = p->entry_point;
-		e->result = (int)ret;
-		e->fd = p->fd;
-		e->nstype = p->nstype;
-		e->ns_type = p->ns_type;
-		submit(e, sizeof(*e));
-	}
-}
-
-/* kretprobe flavour: the arguments were stashed at entry. */
-static __always_inline int ns_exit(long ret)
-{
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct pending *p = bpf_map_lookup_elem(&pending, &tid);
-	struct pending copy;
-
-	if (!p)
+	uregs = (struct pt_regs *)bpf_task_pt_regs(task);
+	if (!RESERVE(e, CG_EVENT_SETNS))
 		return 0;
-	copy = *p;
-	bpf_map_delete_elem(&pending, &tid);
-	emit_ns_event(&copy, ret);
-	return 0;
-}
-
-/* Trampoline flavour: the user's registers are still there at the return. */
-static __always_inline int unshare_fexit(const struct pt_regs *uregs, bool ia32, long ret)
-{
-	struct pending p;
-
-	if (unshare_args(&p, uregs, ia32))
-		emit_ns_event(&p, ret);
+	fill_hdr(&e->hdr, CG_EVENT_SETNS, sizeof(*e));
+	fill_task(&e->ctx, task);
+	e->entry_point = ia32 ? CG_ENTRY_IA32_SETNS : CG_ENTRY_SETNS;
+	e->result = (int)ret;
+	/* ia32: setns(ebx, ecx); x86-64: setns(rdi, rsi). */
+	e->fd = ia32 ? (int)uregs->bx : (int)uregs->di;
+	e->nstype = ia32 ? (__u32)uregs->cx : (__u32)uregs->si;
+	e->ns_type = fd_ns_type(task, e->fd, ret ? 0 : e->nstype);
+	submit(e, sizeof(*e));
 	return 0;
 }
 
 SEC("fexit/__x64_sys_unshare")
 int BPF_PROG(x64_unshare_fexit, const struct pt_regs *uregs, long ret)
 {
-	return unshare_fexit(uregs, false, ret);
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	if (wanted(task))
+		emit_unshare(task, uregs, false, ret);
+	return 0;
 }
 
 SEC("fexit/__ia32_sys_unshare")
 int BPF_PROG(ia32_unshare_fexit, const struct pt_regs *uregs, long ret)
 {
-	return unshare_fexit(uregs, true, ret);
-}
+	struct task_struct *task = bpf_get_current_task_btf();
 
-SEC("kprobe/__x64_sys_unshare")
-int BPF_KPROBE(x64_unshare_entry, const struct pt_regs *uregs)
-{
-	return unshare_entry(uregs, false);
-}
-
-SEC("kprobe/__ia32_sys_unshare")
-int BPF_KPROBE(ia32_unshare_entry, const struct pt_regs *uregs)
-{
-	return unshare_entry(uregs, true);
-}
-
-SEC("kprobe/__x64_sys_setns")
-int BPF_KPROBE(x64_setns_entry, const struct pt_regs *uregs)
-{
-	return setns_entry(uregs, false);
-}
-
-SEC("kprobe/__ia32_sys_setns")
-int BPF_KPROBE(ia32_setns_entry, const struct pt_regs *uregs)
-{
-	return setns_entry(uregs, true);
+	if (wanted(task))
+		emit_unshare(task, uregs, true, ret);
+	return 0;
 }
 
 SEC("kretprobe/__x64_sys_unshare")
 int BPF_KRETPROBE(x64_unshare_exit, long ret)
 {
-	return ns_exit(ret);
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	if (wanted(task))
+		emit_unshare(task, (struct pt_regs *)bpf_task_pt_regs(task), false, ret);
+	return 0;
 }
 
 SEC("kretprobe/__ia32_sys_unshare")
 int BPF_KRETPROBE(ia32_unshare_exit, long ret)
 {
-	return ns_exit(ret);
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	if (wanted(task))
+		emit_unshare(task, (struct pt_regs *)bpf_task_pt_regs(task), true, ret);
+	return 0;
 }
 
 SEC("kretprobe/__x64_sys_setns")
 int BPF_KRETPROBE(x64_setns_exit, long ret)
 {
-	return ns_exit(ret);
+	return setns_exit(false, ret);
 }
 
 SEC("kretprobe/__ia32_sys_setns")
 int BPF_KRETPROBE(ia32_setns_exit, long ret)
 {
-	return ns_exit(ret);
+	return setns_exit(true, ret);
 }

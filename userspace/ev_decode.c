@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cgpaths.h"
 #include "ev.h"
 
 long long ev_clock_ns(clockid_t id)
@@ -154,7 +155,7 @@ static void decode_ctx(struct ev_ctx *c, const struct cg_event_hdr *h,
 	if (t->fields & CG_FIELD_BIT(CG_FIELD_CWD))
 		join_path(&t->cwd, c->cwd, sizeof(c->cwd));
 	if (t->fields & CG_FIELD_BIT(CG_FIELD_CONTAINER_ID))
-		decode_cgroup(c, &t->cgroup);
+		decode_cgroup(c, ev_cgpath(&t->cgroup, t->cgroup_id));
 }
 
 /* Record -> ev (see ev.h). */

@@ -29,6 +29,7 @@
 
 #include <clonegate/events.h>
 
+#include "cgpaths.h"
 #include "clone_events.skel.h"
 #include "ctl.h"
 #include "diag.h"
@@ -122,15 +123,10 @@ struct probe {
 		PROBE(copy_process_fentry, PROBE_TRAMPOLINE, false),		\
 		PROBE(x64_unshare_fexit, PROBE_TRAMPOLINE, false),		\
 		PROBE(ia32_unshare_fexit, PROBE_TRAMPOLINE, true),		\
-		PROBE(kernel_clone_entry, PROBE_KPROBE, false),			\
-		PROBE(kernel_clone_exit, PROBE_KPROBE, false),			\
-		PROBE(x64_unshare_entry, PROBE_KPROBE, false),			\
+		PROBE(copy_process_kprobe, PROBE_KPROBE, false),		\
 		PROBE(x64_unshare_exit, PROBE_KPROBE, false),			\
-		PROBE(ia32_unshare_entry, PROBE_KPROBE, true),			\
 		PROBE(ia32_unshare_exit, PROBE_KPROBE, true),			\
-		PROBE(x64_setns_entry, PROBE_KPROBE_BOTH, false),		\
 		PROBE(x64_setns_exit, PROBE_KPROBE_BOTH, false),		\
-		PROBE(ia32_setns_entry, PROBE_KPROBE_BOTH, true),		\
 		PROBE(ia32_setns_exit, PROBE_KPROBE_BOTH, true),		\
 	}
 
@@ -154,7 +150,6 @@ static void choose_programs(struct clone_events_bpf *skel, bool trampolines)
 	struct probe t[] = PROBES(skel);
 	unsigned int i;
 
-	skel->rodata->cfg_trampolines = trampolines;
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		const char *target = strchr(bpf_program__section_name(t[i].prog), '/') + 1;
 		bool load = in_flavour(t[i].kind, trampolines);
@@ -262,6 +257,7 @@ static struct clone_events_bpf *load_flavour(const struct skel_opts *o, bool tra
 	if (*err)
 		goto fail;
 	p_info("probes: %s", trampolines ? "fentry/fexit" : "kprobes");
+	ev_cgpaths_set_map(bpf_map__fd(skel->maps.cgroup_paths));
 	return skel;
 fail:
 	clone_events_bpf__destroy(skel);

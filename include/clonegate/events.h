@@ -13,9 +13,10 @@
  * (bpf_ktime_get_ns(), task_struct.start_time); the reader converts them
  * to CLOCK_REALTIME for output, as gVisor reports them.
  *
- * Every record the BPF side could not deliver (ring buffer full, or an
- * unshare/setns whose return it never saw) is counted by type in the
- * per-CPU array map "dropped", indexed by enum cg_event_type.
+ * Every record the BPF side could not deliver (ring buffer full) is
+ * counted by type in the per-CPU array map "dropped", indexed by enum
+ * cg_event_type. (An unshare/setns whose kretprobe ran out of instances
+ * never reaches BPF: the kernel counts it, not us.)
  */
 #ifndef CLONEGATE_EVENTS_H
 #define CLONEGATE_EVENTS_H
@@ -25,7 +26,7 @@
 #include <linux/types.h>
 #endif
 
-#define CG_EVENTS_VERSION	3
+#define CG_EVENTS_VERSION	4
 #define CG_COMM_LEN		16	/* TASK_COMM_LEN */
 #define CG_PATH_LEN		256	/* cwd and cgroup path buffers, power of two */
 #define CG_PATH_DEPTH		32	/* most components a path walk follows */
@@ -82,6 +83,13 @@ struct cg_event_creds {
  */
 #define CG_PATH_TRUNCATED	0x1
 #define CG_PATH_UNREACHABLE	0x2	/* cwd outside the task's root (chroot escape) */
+/*
+ * The cgroup path only: len is 0 and the path is the value of the task's
+ * cgroup_id in the BPF map "cgroup_paths" (a struct cg_event_path there),
+ * which the BPF side filled before it sent the record and never deletes
+ * from. The walk costs most of a record; a cgroup's path is sent once.
+ */
+#define CG_PATH_CACHED		0x4
 struct cg_event_path {
 	__u16 len;
 	__u8 depth;

@@ -245,14 +245,11 @@ static int run_ctx(enum ctx ctx, struct results *out)
  */
 static int subject(enum ctx ctx, const struct t_cgroup *cg, struct results *out)
 {
-	int ready[2], go[2];
+	struct t_subject s;
 	pid_t pid;
-	char c = 0;
 	int ret = -EIO;
 
-	if (pipe(ready) || pipe(go))
-		return -errno;
-	pid = fork();
+	pid = t_subject_fork(&s);
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
@@ -263,21 +260,17 @@ static int subject(enum ctx ctx, const struct t_cgroup *cg, struct results *out)
 		out->setup = 0;
 		if (ctx == CTX_UNPRIV || ctx == CTX_UNPRIV_THREAD)
 			out->setup = t_drop_to_nobody();
-		if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
+		if (!t_subject_wait(&s))
 			_exit(1);
 		if (!out->setup)
 			out->setup = run_ctx(ctx, out);
 		t_reap_all();
 		_exit(0);
 	}
-	if (read(ready[0], &c, 1) == 1 && !t_cgroup_enter(cg, pid) && write(go[1], &c, 1) == 1)
+	if (!t_subject_go(&s, cg))
 		ret = 0;
 	if (wait_ok(pid))
 		ret = -ECHILD;
-	close(ready[0]);
-	close(ready[1]);
-	close(go[0]);
-	close(go[1]);
 	return ret;
 }
 
@@ -406,19 +399,16 @@ static void try_escape(bool unpriv, const struct t_cgroup *cg, const struct t_cg
 		       struct escape_result *out)
 {
 	struct t_cgroup root = { .path = "/sys/fs/cgroup", .fd = -1 };
-	int ready[2], go[2];
-	char c = 0;
+	struct t_subject s;
 	pid_t pid;
 
-	if (pipe(ready) || pipe(go))
-		return;
-	pid = fork();
+	pid = t_subject_fork(&s);
 	if (pid == 0) {
 		struct t_clone_args a = { .flags = T_NEWTIME, .exit_signal = SIGCHLD_ };
 
 		if (unpriv && t_drop_to_nobody())
 			_exit(1);
-		if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
+		if (!t_subject_wait(&s))
 			_exit(1);
 		out->move_free = t_cgroup_enter(free, getpid());
 		if (unpriv)
@@ -429,14 +419,10 @@ static void try_escape(bool unpriv, const struct t_cgroup *cg, const struct t_cg
 			waitpid(out->after, NULL, 0);
 		_exit(0);
 	}
-	if (pid > 0 && read(ready[0], &c, 1) == 1 && !t_cgroup_enter(cg, pid))
-		(void)!write(go[1], &c, 1);
-	if (pid > 0)
+	if (pid > 0) {
+		t_subject_go(&s, cg);
 		waitpid(pid, NULL, 0);
-	close(ready[0]);
-	close(ready[1]);
-	close(go[0]);
-	close(go[1]);
+	}
 }
 
 TEST_F(enforce, escape_unprivileged)
@@ -547,7 +533,8 @@ TEST_F_TIMEOUT(enforce, setns_dup2_race, 1800)
 {
 	struct race_ns *r = self->e.res;
 	long calls = getenv("BYPASS_LONG") ? 100000 : 4000;
-	int hold[2], ready[2], go[2];
+	struct t_subject s;
+	int hold[2];
 	pid_t helper, pid;
 	char c = 0, path[64];
 
@@ -575,19 +562,15 @@ TEST_F_TIMEOUT(enforce, setns_dup2_race, 1800)
 	snprintf(path, sizeof(path), "/proc/%d/ns/pid", helper);
 	ASSERT_NE(t_ns_inode("/proc/self/ns/pid"), t_ns_inode(path));
 
-	ASSERT_EQ(0, pipe(ready));
-	ASSERT_EQ(0, pipe(go));
-	pid = fork();
+	pid = t_subject_fork(&s);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
+		if (!t_subject_wait(&s))
 			_exit(1);
 		race_setns(r, calls);
 		_exit(0);
 	}
-	ASSERT_EQ(1, read(ready[0], &c, 1));
-	ASSERT_EQ(0, t_cgroup_enter(&self->e.cg, pid));
-	ASSERT_EQ(1, write(go[1], &c, 1));
+	ASSERT_EQ(0, t_subject_go(&s, &self->e.cg));
 	ASSERT_EQ(0, wait_ok(pid));
 	close(hold[1]);
 	waitpid(helper, NULL, 0);
@@ -685,26 +668,21 @@ TEST_F_TIMEOUT(enforce, flag_flip, 1800)
 {
 	struct flip *f = self->e.res;
 	long calls = getenv("BYPASS_LONG") ? 100000 : 2000;
-	int ready[2], go[2];
-	char c = 0;
+	struct t_subject s;
 	pid_t pid;
 
 	if (!self->ready)
 		return;
 	memset(f, 0, sizeof(*f));
-	ASSERT_EQ(0, pipe(ready));
-	ASSERT_EQ(0, pipe(go));
-	pid = fork();
+	pid = t_subject_fork(&s);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
+		if (!t_subject_wait(&s))
 			_exit(1);
 		flip_run(f, calls);
 		_exit(0);
 	}
-	ASSERT_EQ(1, read(ready[0], &c, 1));
-	ASSERT_EQ(0, t_cgroup_enter(&self->e.cg, pid));
-	ASSERT_EQ(1, write(go[1], &c, 1));
+	ASSERT_EQ(0, t_subject_go(&s, &self->e.cg));
 	ASSERT_EQ(0, wait_ok(pid));
 	TH_LOG("%ld clone3 calls with flipping args: %ld created, %ld refused; both outcomes after %lld ms, %ld calls",
 	       f->t.ok + f->t.refused + f->t.other, f->t.ok, f->t.refused, f->both_ms,

@@ -291,6 +291,100 @@ static inline void t_cgroup_destroy(struct t_cgroup *cg)
 	rmdir(cg->path);
 }
 
+/* ---- a process in the test cgroup ---- */
+
+/*
+ * Fork a child that moves itself into @cg before the caller's code runs in
+ * it: 0 in the child (in @cg), the child's pid in the parent, -1 if fork
+ * failed. A child that cannot join exits with status @fail.
+ */
+static inline pid_t t_fork_in(const struct t_cgroup *cg, int fail)
+{
+	pid_t pid = fork();
+
+	if (pid == 0 && t_cgroup_enter(cg, getpid()))
+		_exit(fail);
+	return pid;
+}
+
+/*
+ * A subject that its parent, outside every scope, places into a cgroup once
+ * the subject has set itself up (credentials, files) where it started:
+ *
+ *	pid = t_subject_fork(&s);		both: -1 if pipe or fork failed
+ *	child:  set-up; if (!t_subject_wait(&s)) _exit(1); the calls in @cg
+ *	parent: t_subject_go(&s, cg); then wait for pid (also s.pid)
+ *
+ * The parent calls t_subject_go() once for every child it got; it closes the
+ * pipes, so a subject whose parent could not place it sees end of file in
+ * t_subject_wait() and does not run.
+ */
+struct t_subject {
+	pid_t pid;
+	int ready[2];	/* the subject's "set up" byte */
+	int go[2];	/* the parent's "placed" byte */
+};
+
+static inline pid_t t_subject_fork(struct t_subject *s)
+{
+	pid_t pid;
+	int e;
+
+	if (pipe(s->ready))
+		return -1;
+	if (pipe(s->go)) {
+		e = errno;
+		close(s->ready[0]);
+		close(s->ready[1]);
+		errno = e;
+		return -1;
+	}
+	pid = s->pid = fork();
+	e = errno;
+	if (pid == 0) {
+		close(s->ready[0]);
+		close(s->go[1]);
+	} else {
+		close(s->ready[1]);
+		close(s->go[0]);
+		if (pid < 0) {
+			close(s->ready[0]);
+			close(s->go[1]);
+		}
+	}
+	errno = e;
+	return pid;
+}
+
+/* In the subject, set up: true once the parent has placed it. */
+static inline bool t_subject_wait(struct t_subject *s)
+{
+	char c = 0;
+
+	return write(s->ready[1], &c, 1) == 1 && read(s->go[0], &c, 1) == 1;
+}
+
+/*
+ * In the parent: wait until the subject is set up, move it into @cg (NULL:
+ * leave it where it is) and let it go. 0, or -errno of the move, or -EPIPE
+ * when the subject was gone.
+ */
+static inline int t_subject_go(struct t_subject *s, const struct t_cgroup *cg)
+{
+	char c = 0;
+	int ret = 0;
+
+	if (read(s->ready[0], &c, 1) != 1)
+		ret = -EPIPE;
+	else if (cg)
+		ret = t_cgroup_enter(cg, s->pid);
+	if (!ret && write(s->go[1], &c, 1) != 1)
+		ret = -EPIPE;
+	close(s->ready[0]);
+	close(s->go[1]);
+	return ret;
+}
+
 /* ---- file helpers ---- */
 
 static inline int t_write_file(const char *path, const char *s)

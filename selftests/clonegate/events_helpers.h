@@ -360,13 +360,13 @@ static inline int ev_worker_start(struct ev_worker *w, const struct t_cgroup *cg
 
 	if (pipe2(cp, O_CLOEXEC) || pipe2(ap, O_CLOEXEC))
 		return -errno;
-	w->pid = fork();
+	w->pid = t_fork_in(cg, 1);
 	if (w->pid < 0)
 		return -errno;
 	if (w->pid == 0) {
 		close(cp[1]);
 		close(ap[0]);
-		if (t_cgroup_enter(cg, getpid()) || chdir(cwd))
+		if (chdir(cwd))
 			_exit(1);
 		prctl(PR_SET_NAME, "cg-evwork");
 		while (read(cp[0], &c, 1) == 1) {

@@ -749,13 +749,10 @@ TEST_F_TIMEOUT(fuzz, campaign, 3600)
 	t->first_bad_call = ~0ULL;
 	T = t;
 	cg_fd = self->cg.fd;
-	pid = fork();
+	pid = t_fork_in(&self->cg, 4);
 	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		if (t_cgroup_enter(&self->cg, getpid()))
-			_exit(4);
+	if (pid == 0)
 		fuzzer(self->cg.path, seed, start, count);
-	}
 	ASSERT_EQ(pid, waitpid(pid, &st, 0));
 	for (e = 0; e < E_NR; e++) {
 		char line[1024];

@@ -160,11 +160,9 @@ TEST_F_TIMEOUT(race, flag_flip, 30 + T_RACE_BOTH_MS / 1000 * 2)
 			     CG_MODE_ENFORCE));
 	ASSERT_EQ(0, t_counters(&c0));
 	ASSERT_EQ(0, pipe(p));
-	pid = fork();
+	pid = t_fork_in(&self->cg, 1);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		if (t_cgroup_enter(&self->cg, getpid()))
-			_exit(1);
 		race_subject(p[1]);
 	}
 	ASSERT_EQ(sizeof(res), read(p[0], &res, sizeof(res)));
@@ -253,11 +251,9 @@ TEST_F(race, kernel_copy_decides)
 			     CG_MODE_ENFORCE));
 	ASSERT_EQ(0, t_counters(&c0));
 	ASSERT_EQ(0, pipe(p));
-	pid = fork();
+	pid = t_fork_in(&self->cg, 1);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		if (t_cgroup_enter(&self->cg, getpid()))
-			_exit(1);
 		copy_subject(memfd, p[1]);
 	}
 	ASSERT_EQ(sizeof(res), read(p[0], res, sizeof(res)));
@@ -405,13 +401,8 @@ TEST_F_TIMEOUT(race, unload_under_load, 1800)
 
 		/* An intermediate parent: its worker stops once it is gone. */
 		if (mid == 0) {
-			pid_t worker = fork();
-
-			if (worker == 0) {
-				if (t_cgroup_enter(&self->cg, getpid()))
-					_exit(3);
+			if (t_fork_in(&self->cg, 3) == 0)
 				load_worker(w, errs[1]);
-			}
 			pause();
 			_exit(0);
 		}

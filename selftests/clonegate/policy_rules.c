@@ -235,14 +235,14 @@ struct outcome {
 static struct outcome t_run(const struct row *r, const struct t_cgroup *cg)
 {
 	struct outcome out = { .setup = -EIO };
-	int ready[2], go[2], res[2];
+	struct t_subject s;
 	unsigned long before = 0;
+	int res[2];
 	pid_t pid;
-	char c;
 
-	if (pipe(ready) || pipe(go) || pipe(res))
+	if (pipe(res))
 		return out;
-	pid = fork();
+	pid = t_subject_fork(&s);
 	if (pid == 0) {
 		struct outcome o = { 0 };
 		int fd = t_open_fd(r);	/* opened with the starting credentials */
@@ -252,13 +252,11 @@ static struct outcome t_run(const struct row *r, const struct t_cgroup *cg)
 		sigfillset(&all);
 		sigprocmask(SIG_BLOCK, &all, NULL);
 
-		close(ready[0]);
-		close(go[1]);
 		close(res[0]);
 		o.setup = t_setup(r->state);
 		if (r->unchanged)
 			before = t_ns_inode(r->unchanged);
-		if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
+		if (!t_subject_wait(&s))
 			_exit(1);
 		if (!o.setup) {
 			o.ret = t_call(r, fd);
@@ -270,16 +268,11 @@ static struct outcome t_run(const struct row *r, const struct t_cgroup *cg)
 		t_reap_all();
 		_exit(0);
 	}
-	close(ready[1]);
-	close(go[0]);
 	close(res[1]);
-	if (pid > 0 && read(ready[0], &c, 1) == 1 && !t_cgroup_enter(cg, pid) &&
-	    write(go[1], &c, 1) == 1 && read(res[0], &out, sizeof(out)) != sizeof(out))
+	if (pid > 0 && !t_subject_go(&s, cg) && read(res[0], &out, sizeof(out)) != sizeof(out))
 		out.setup = -EIO;
 	if (pid > 0)
 		waitpid(pid, NULL, 0);
-	close(ready[0]);
-	close(go[1]);
 	close(res[0]);
 	return out;
 }

@@ -42,18 +42,24 @@ static const char *t_probe_comm;
  */
 static long t_probe_in(const char *cgpath, bool unpriv, bool try_escape, long *escape)
 {
-	int go[2], res[2];
+	struct t_cgroup cg = { .fd = -1 };
+	struct t_subject s;
 	long out[2] = { -EIO, 0 };
+	int res[2];
 	pid_t pid;
-	char c = 0;
 
-	if (pipe(go) || pipe(res))
+	if (pipe(res))
 		return -EIO;
-	pid = fork();
+	pid = t_subject_fork(&s);
+	if (pid < 0) {
+		close(res[0]);
+		close(res[1]);
+		return -EIO;
+	}
 	if (pid == 0) {
 		long o[2] = { 0, 0 };
 
-		if (read(go[0], &c, 1) != 1)
+		if (!t_subject_wait(&s))
 			_exit(1);
 		if (unpriv && (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534)))
 			_exit(1);
@@ -66,17 +72,13 @@ static long t_probe_in(const char *cgpath, bool unpriv, bool try_escape, long *e
 			_exit(1);
 		_exit(0);
 	}
-	if (cgpath) {
-		struct t_cgroup cg = { .fd = -1 };
-
+	if (cgpath)
 		snprintf(cg.path, sizeof(cg.path), "%s", cgpath);
-		if (t_cgroup_enter(&cg, pid))
-			c = 1;
-	}
-	if (write(go[1], &c, 1) != 1 || read(res[0], out, sizeof(out)) != sizeof(out))
+	close(res[1]);
+	if (t_subject_go(&s, cgpath ? &cg : NULL) || read(res[0], out, sizeof(out)) != sizeof(out))
 		out[0] = -EIO;
 	waitpid(pid, NULL, 0);
-	close(go[0]); close(go[1]); close(res[0]); close(res[1]);
+	close(res[0]);
 	if (escape)
 		*escape = out[1];
 	return out[0];

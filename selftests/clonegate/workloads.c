@@ -151,13 +151,10 @@ TEST_F(work, everyday_workloads_run_under_enforce)
 		pid_t p;
 
 		ASSERT_EQ(0, t_counters(&c0));
-		p = fork();
+		p = t_fork_in(&self->cg, 99);
 		ASSERT_LE(0, p);
-		if (p == 0) {
-			if (t_cgroup_enter(&self->cg, getpid()))
-				_exit(99);
+		if (p == 0)
 			_exit(w->fn());
-		}
 		ASSERT_EQ(p, waitpid(p, &st, 0));
 		ASSERT_EQ(0, t_counters(&c1));
 		EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0)

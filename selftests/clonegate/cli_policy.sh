@@ -5,90 +5,54 @@
 # policy apply/list/remove, status and status --reset, and their errors and
 # exit codes; a scope whose cgroup is removed is no longer listed.
 # Prints TAP; run by run_guest.sh after the module is loaded.
-CG=/clonegate/bin/clonegate
-[ -x "$CG" ] || CG=$(command -v clonegate)
+. "$(dirname "$0")/tap.sh"
 DIR=/sys/fs/cgroup/cgtest-cli-$$
 DIR2=/sys/fs/cgroup/cgtest-cli2-$$
-n=0
-fails=0
 
-ok() { # DESCRIPTION COMMAND...: pass when COMMAND succeeds
-	desc=$1; shift
-	n=$((n + 1))
-	if "$@" >/tmp/cli.out 2>&1; then
-		echo "ok $n $desc"
-	else
-		echo "not ok $n $desc"
-		sed 's/^/# /' /tmp/cli.out
-		fails=$((fails + 1))
-	fi
-}
-
-exits() { # STATUS DESCRIPTION COMMAND...: pass when COMMAND exits STATUS
-	want=$1 desc=$2; shift 2
-	"$@" >/tmp/cli.out 2>&1
-	got=$?
-	cp /tmp/cli.out /tmp/cli.last
-	n=$((n + 1))
-	if [ "$got" -eq "$want" ]; then
-		echo "ok $n $desc"
-	else
-		echo "not ok $n $desc (exit $got, want $want)"
-		sed 's/^/# /' /tmp/cli.out
-		fails=$((fails + 1))
-	fi
-}
-
-
-# busybox su needs the user in /etc/passwd; the test guest may have none.
-grep -q '^nobody:' /etc/passwd 2>/dev/null ||
-	echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >>/etc/passwd
-
-echo "TAP version 13"
-echo "1..28"
+need_nobody
+tap_plan 28
 mkdir -p "$DIR"
-ok "policy apply --cgroup enforce" $CG policy apply --cgroup "$DIR" --mode enforce
-ok "policy list shows the scope" sh -c "$CG policy list > /tmp/cli.list && grep -q 'cgtest-cli-$$' /tmp/cli.list && grep -q enforce /tmp/cli.list && grep -q gvisor-21d66119 /tmp/cli.list"
-ok "policy list --json parses as one scope" sh -c "$CG --json policy list | grep -q '\"mode\":\"enforce\"'"
-ok "policy apply changes the mode in place" $CG policy apply --cgroup "$DIR" --mode audit --profile gvisor-8623c872
-ok "the change is listed" sh -c "$CG policy list | grep 'cgtest-cli-$$' | grep -q audit"
-ok "status reports the module and the scope" sh -c "$CG status | grep -q 'cgtest-cli-$$'"
+check "policy apply --cgroup enforce" $CG policy apply --cgroup "$DIR" --mode enforce
+check "policy list shows the scope" sh -c "$CG policy list > /tmp/cli.list && grep -q 'cgtest-cli-$$' /tmp/cli.list && grep -q enforce /tmp/cli.list && grep -q gvisor-21d66119 /tmp/cli.list"
+check "policy list --json parses as one scope" sh -c "$CG --json policy list | grep -q '\"mode\":\"enforce\"'"
+check "policy apply changes the mode in place" $CG policy apply --cgroup "$DIR" --mode audit --profile gvisor-8623c872
+check "the change is listed" sh -c "$CG policy list | grep 'cgtest-cli-$$' | grep -q audit"
+check "status reports the module and the scope" sh -c "$CG status | grep -q 'cgtest-cli-$$'"
 # 14 attachments (11 hooks, 3 kretprobes); a kernel without ia32 emulation
 # (the noia32 test kernel) lacks the three __ia32_* ones (2 hooks, 1 probe).
 if grep -q ' __ia32_sys_clone3$' /proc/kallsyms; then
-	ok "status says every entry point is covered" sh -c "$CG status | grep -qx 'coverage: every entry point (14 of 14 hooks attached)'"
-	ok "status --json lists the 14 hooks, all attached" sh -c "$CG --json status > /tmp/cli.json && [ \$(grep -o '\"attached\":true' /tmp/cli.json | wc -l) = 14 ] && ! grep -q '\"attached\":false' /tmp/cli.json"
+	check "status says every entry point is covered" sh -c "$CG status | grep -qx 'coverage: every entry point (14 of 14 hooks attached)'"
+	check "status --json lists the 14 hooks, all attached" sh -c "$CG --json status > /tmp/cli.json && [ \$(grep -o '\"attached\":true' /tmp/cli.json | wc -l) = 14 ] && ! grep -q '\"attached\":false' /tmp/cli.json"
 else
-	ok "status names the ia32 entry points as not covered" sh -c "$CG status > /tmp/cli.status && grep -qx 'coverage: NOT covered on this kernel:' /tmp/cli.status && [ \$(grep -c '(no hook on __ia32_sys_' /tmp/cli.status) = 3 ]"
-	ok "status --json: 11 attached, the 3 ia32 ones not" sh -c "$CG --json status > /tmp/cli.json && [ \$(grep -o '\"attached\":true' /tmp/cli.json | wc -l) = 11 ] && [ \$(grep -o '\"attached\":false' /tmp/cli.json | wc -l) = 3 ]"
+	check "status names the ia32 entry points as not covered" sh -c "$CG status > /tmp/cli.status && grep -qx 'coverage: NOT covered on this kernel:' /tmp/cli.status && [ \$(grep -c '(no hook on __ia32_sys_' /tmp/cli.status) = 3 ]"
+	check "status --json: 11 attached, the 3 ia32 ones not" sh -c "$CG --json status > /tmp/cli.json && [ \$(grep -o '\"attached\":true' /tmp/cli.json | wc -l) = 11 ] && [ \$(grep -o '\"attached\":false' /tmp/cli.json | wc -l) = 3 ]"
 fi
 exits 2 "unknown profile is an operational error" $CG policy apply --cgroup "$DIR" --mode enforce --profile nope
-ok "the message names the unknown profile" grep -q "unknown profile" /tmp/cli.last
+check "the message names the unknown profile" grep -q "unknown profile" "$tap_last"
 exits 1 "missing --mode is a usage error" $CG policy apply --cgroup "$DIR"
 exits 2 "a path that is not a cgroup is refused" $CG policy apply --cgroup /nonexistent-cg --mode enforce
 exits 2 "the root cgroup is refused" $CG policy apply --cgroup / --mode enforce
 exits 2 "unprivileged apply is refused" su -s /bin/sh nobody -c "$CG policy apply --global --mode audit"
-ok "policy remove" $CG policy remove --cgroup "$DIR"
+check "policy remove" $CG policy remove --cgroup "$DIR"
 exits 2 "removing it again says there is none" $CG policy remove --cgroup "$DIR"
-ok "policy list is empty again" sh -c "! $CG policy list | grep -q 'cgtest-cli-$$'"
+check "policy list is empty again" sh -c "! $CG policy list | grep -q 'cgtest-cli-$$'"
 
 # status --reset: an audited setns (rule S2) is counted, then every counter,
 # module-wide and the scope's, is zero. Nothing else runs in a scope.
-ok "policy apply --cgroup audit" $CG policy apply --cgroup "$DIR" --mode audit
-ok "a task of the scope makes an audited call" sh -c "echo \$\$ > $DIR/cgroup.procs && nsenter -p -t 1 true"
-ok "status --json counts it" sh -c "$CG --json status > /tmp/cli.json && grep -q '\"S2\":[1-9]' /tmp/cli.json && grep -q '\"audited\":[1-9]' /tmp/cli.json"
+check "policy apply --cgroup audit" $CG policy apply --cgroup "$DIR" --mode audit
+check "a task of the scope makes an audited call" sh -c "echo \$\$ > $DIR/cgroup.procs && nsenter -p -t 1 true"
+check "status --json counts it" sh -c "$CG --json status > /tmp/cli.json && grep -q '\"S2\":[1-9]' /tmp/cli.json && grep -q '\"audited\":[1-9]' /tmp/cli.json"
 exits 2 "unprivileged status --reset is refused" su -s /bin/sh nobody -c "$CG status --reset"
-ok "the message says to run as root" grep -q "run as root" /tmp/cli.last
-ok "status --reset" $CG status --reset
-ok "status --json: every counter is zero" sh -c "$CG --json status > /tmp/cli.json && sed 's/.*\"counters\"://' /tmp/cli.json > /tmp/cli.counters && grep -q '\"S2\":0' /tmp/cli.counters && ! grep -q ':[1-9]' /tmp/cli.counters && grep -q '\"checked\":0,\"refused\":0,\"audited\":0' /tmp/cli.json && ! grep -qE '\"(checked|refused|audited)\":[1-9]' /tmp/cli.json"
-ok "policy remove" $CG policy remove --cgroup "$DIR"
+check "the message says to run as root" grep -q "run as root" "$tap_last"
+check "status --reset" $CG status --reset
+check "status --json: every counter is zero" sh -c "$CG --json status > /tmp/cli.json && sed 's/.*\"counters\"://' /tmp/cli.json > /tmp/cli.counters && grep -q '\"S2\":0' /tmp/cli.counters && ! grep -q ':[1-9]' /tmp/cli.counters && grep -q '\"checked\":0,\"refused\":0,\"audited\":0' /tmp/cli.json && ! grep -qE '\"(checked|refused|audited)\":[1-9]' /tmp/cli.json"
+check "policy remove" $CG policy remove --cgroup "$DIR"
 
 # A scope whose cgroup is removed goes with it.
 mkdir -p "$DIR2"
 id2=$(ls -di "$DIR2" | awk '{ print $1 }')
-ok "policy apply on a cgroup about to be removed" $CG policy apply --cgroup "$DIR2" --mode enforce
-ok "rmdir the scoped cgroup" rmdir "$DIR2"
-ok "its scope is no longer listed" sh -c "$CG --json policy list > /tmp/cli.json && grep -q '\"scopes\":' /tmp/cli.json && ! grep -q '\"cgroup_id\":$id2[,}]' /tmp/cli.json"
+check "policy apply on a cgroup about to be removed" $CG policy apply --cgroup "$DIR2" --mode enforce
+check "rmdir the scoped cgroup" rmdir "$DIR2"
+check "its scope is no longer listed" sh -c "$CG --json policy list > /tmp/cli.json && grep -q '\"scopes\":' /tmp/cli.json && ! grep -q '\"cgroup_id\":$id2[,}]' /tmp/cli.json"
 rmdir "$DIR"
-echo "# $((n - fails)) passed, $fails failed"
-[ "$fails" -eq 0 ]
+tap_done

@@ -11,38 +11,9 @@
 #
 # The refused call is busybox's 'nsenter -p': setns() into a pid namespace,
 # which gVisor refuses (rule S2, EINVAL) and Linux allows to root.
-CG=/clonegate/bin/clonegate
-[ -x "$CG" ] || CG=$(command -v clonegate)
+. "$(dirname "$0")/tap.sh"
 T=/tmp/cli-run.$$
 mkdir -p "$T"
-n=0
-fails=0
-
-report() { # STATUS DESCRIPTION [WHY]
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2${3:+ ($3)}"
-		[ -s "$T/out" ] && sed 's/^/# /' "$T/out"
-		fails=$((fails + 1))
-	fi
-}
-
-ok() { # DESCRIPTION COMMAND...: pass when COMMAND succeeds
-	desc=$1; shift
-	"$@" >"$T/out" 2>&1
-	report $? "$desc"
-}
-
-exits() { # STATUS DESCRIPTION COMMAND...: pass when COMMAND exits STATUS
-	want=$1 desc=$2; shift 2
-	"$@" >"$T/out" 2>&1
-	got=$?
-	cp "$T/out" "$T/last"
-	[ "$got" -eq "$want" ]
-	report $? "$desc" "exit $got, want $want"
-}
 
 # json FILE: every line of FILE is one valid JSON value (RFC 8259 grammar,
 # checked by a recursive-descent parser in awk: busybox has no jq).
@@ -107,40 +78,37 @@ clean() {
 	! $CG policy list | grep -q clonegate.run
 }
 
-grep -q '^nobody:' /etc/passwd 2>/dev/null ||
-	echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >>/etc/passwd
-
-echo "TAP version 13"
-echo "1..45"
+need_nobody
+tap_plan 45
 
 # --help and usage errors
 exits 0 "run --help" $CG run --help
-ok "--help documents the exit statuses" sh -c "grep -q '127  CMD was not found' $T/last && grep -q '128+N' $T/last"
+check "--help documents the exit statuses" sh -c "grep -q '127  CMD was not found' $tap_last && grep -q '128+N' $tap_last"
 exits 1 "run without a command is a usage error" $CG run
 exits 1 "run with an unknown option is a usage error" $CG run --bogus -- true
 exits 2 "an unknown profile is an operational error" $CG run --profile nope -- true
-ok "the message names the profile and the fix" grep -q "unknown profile 'nope'.*clonegate profile list" "$T/last"
+check "the message names the profile and the fix" grep -q "unknown profile 'nope'.*clonegate profile list" "$tap_last"
 
 # the happy path, exit statuses and signals
 exits 0 "run -- true exits 0" $CG run -- true
-ok "the summary says nothing was refused" grep -q "no call was refused or audited" "$T/last"
+check "the summary says nothing was refused" grep -q "no call was refused or audited" "$tap_last"
 exits 3 "CMD's exit status 3 passes through" $CG run -- sh -c 'exit 3'
 exits 137 "CMD killed by SIGKILL exits 137" $CG run -- sh -c 'kill -KILL $$'
 exits 127 "a missing command exits 127" $CG run -- /nonexistent/cmd
-ok "the message says command not found" grep -q "/nonexistent/cmd: command not found" "$T/last"
+check "the message says command not found" grep -q "/nonexistent/cmd: command not found" "$tap_last"
 exits 126 "a command that cannot be executed exits 126" $CG run -- /etc/passwd
-ok "stdin and stdout pass through" sh -c "echo through | $CG run -- cat 2>/dev/null | grep -qx through"
-ok "CMD runs inside the transient cgroup" sh -c "$CG run -- cat /proc/self/cgroup 2>/dev/null | grep -q '^0::/clonegate.run.[0-9]*\$'"
-ok "no cgroup and no scope are left" clean
+check "stdin and stdout pass through" sh -c "echo through | $CG run -- cat 2>/dev/null | grep -qx through"
+check "CMD runs inside the transient cgroup" sh -c "$CG run -- cat /proc/self/cgroup 2>/dev/null | grep -q '^0::/clonegate.run.[0-9]*\$'"
+check "no cgroup and no scope are left" clean
 
 # cleanup when CMD is killed and left processes behind
 exits 137 "CMD killed with a background child left" $CG run -- sh -c 'sleep 1000 & kill -KILL $$'
-ok "the leftover process was killed with the cgroup" sh -c "! ps | grep -v grep | grep -q 'sleep 1000'"
-ok "no cgroup and no scope are left after a kill" clean
+check "the leftover process was killed with the cgroup" sh -c "! ps | grep -v grep | grep -q 'sleep 1000'"
+check "no cgroup and no scope are left after a kill" clean
 
 # SIGTERM is forwarded: CMD says it started through a fifo, then is killed.
 mkfifo "$T/fifo"
-$CG run -- sh -c "echo started > $T/fifo; exec sleep 1000" >"$T/out" 2>&1 &
+$CG run -- sh -c "echo started > $T/fifo; exec sleep 1000" >"$tap_out" 2>&1 &
 runpid=$!
 read -r started <"$T/fifo"
 kill -TERM "$runpid"
@@ -148,60 +116,60 @@ wait "$runpid"
 got=$?
 [ "$started" = started ] && [ "$got" -eq 143 ]
 report $? "SIGTERM to run reaches CMD: exit 143" "exit $got"
-ok "no cgroup and no scope are left after SIGTERM" clean
+check "no cgroup and no scope are left after SIGTERM" clean
 
 # enforce: the refused call fails with the spec's errno and is summarized
 exits 1 "enforce: setns into a pid namespace fails" $CG run -- nsenter -p -t 1 true
-ok "CMD got EINVAL (rule S2)" grep -q "Invalid argument" "$T/last"
-ok "the summary lists S2 setns refused, with the first process" \
-	sh -c "grep -E '^  refused +S2 +setns +pid +EINVAL +1  [0-9]+ nsenter' $T/last"
+check "CMD got EINVAL (rule S2)" grep -q "Invalid argument" "$tap_last"
+check "the summary lists S2 setns refused, with the first process" \
+	sh -c "grep -E '^  refused +S2 +setns +pid +EINVAL +1  [0-9]+ nsenter' $tap_last"
 # audit: the same workload runs and the rule is listed
 exits 0 "audit: the same workload succeeds" $CG run --audit -- nsenter -p -t 1 true
-ok "the summary lists S2 audited" sh -c "grep -E '^  audited +S2 +setns' $T/last"
+check "the summary lists S2 audited" sh -c "grep -E '^  audited +S2 +setns' $tap_last"
 
 # --json and --events
 $CG --json run --audit --events "$T/events.json" -- nsenter -p -t 1 true >"$T/stdout" 2>"$T/stderr"
 got=$?
 [ "$got" -eq 0 ]
 report $? "run --json --events exits 0" "exit $got"
-ok "the --json summary is valid JSON" json "$T/stderr"
-ok "the --json summary lists the call" \
+check "the --json summary is valid JSON" json "$T/stderr"
+check "the --json summary lists the call" \
 	sh -c "grep -q '\"type\":\"run_summary\".*\"rule\":\"S2\",\"entry_point\":\"setns\".*\"count\":1,\"first_pid\":[0-9]*,\"first_comm\":\"nsenter\"' $T/stderr"
-ok "--events FILE is valid JSON lines" json "$T/events.json"
-ok "--events has the decision event" \
+check "--events FILE is valid JSON lines" json "$T/events.json"
+check "--events has the decision event" \
 	sh -c "grep -q '\"type\":\"decision\".*\"rule\":\"S2\",\"mode\":\"audit\",\"errorno\":22' $T/events.json"
 
 # --parent-cgroup
 mkdir -p /sys/fs/cgroup/cli-run-parent
-ok "--parent-cgroup puts the cgroup under it" \
+check "--parent-cgroup puts the cgroup under it" \
 	sh -c "$CG run --parent-cgroup cli-run-parent -- cat /proc/self/cgroup 2>/dev/null | grep -q '^0::/cli-run-parent/clonegate.run.'"
 rmdir /sys/fs/cgroup/cli-run-parent
 
 # operational errors
 exits 2 "scope busy: the transient cgroup exists already" \
 	sh -c "mkdir /sys/fs/cgroup/clonegate.run.\$\$ && exec $CG run -- true"
-ok "the message says scope busy with the fix" grep -q "scope busy:.*rmdir" "$T/last"
+check "the message says scope busy with the fix" grep -q "scope busy:.*rmdir" "$tap_last"
 rmdir /sys/fs/cgroup/clonegate.run.* 2>/dev/null
 exits 2 "not root is refused" su -s /bin/sh nobody -c "$CG run -- true"
-ok "the message says to run as root" grep -q "needs root" "$T/last"
+check "the message says to run as root" grep -q "needs root" "$tap_last"
 exits 2 "no cgroup v2 is refused" unshare -m sh -c "umount /sys/fs/cgroup && exec $CG run -- true"
-ok "the message says how to mount cgroup v2" grep -q "cgroup v2 is not mounted" "$T/last"
+check "the message says how to mount cgroup v2" grep -q "cgroup v2 is not mounted" "$tap_last"
 
 # Without decision events (BTF hidden in a mount namespace): counters only.
 exits 1 "without events: the refused call still fails" \
 	unshare -m sh -c "mount -t tmpfs none /sys/kernel/btf && exec $CG run -- nsenter -p -t 1 true"
-ok "the summary says detail is unavailable, and why" grep -q "per-call detail unavailable (this kernel has no BTF" "$T/last"
-ok "the summary has the scope's and the rule's counters" \
-	sh -c "grep -q '1 refused, 0 audited' $T/last && grep -qE '^  S2 +1 +0' $T/last"
+check "the summary says detail is unavailable, and why" grep -q "per-call detail unavailable (this kernel has no BTF" "$tap_last"
+check "the summary has the scope's and the rule's counters" \
+	sh -c "grep -q '1 refused, 0 audited' $tap_last && grep -qE '^  S2 +1 +0' $tap_last"
 exits 2 "--events without events is an operational error" \
 	unshare -m sh -c "mount -t tmpfs none /sys/kernel/btf && exec $CG run --events - -- true"
-ok "no cgroup and no scope are left at the end" clean
+check "no cgroup and no scope are left at the end" clean
 
 # Module not loaded: unload it for one command, then load it back for the
 # tests that follow (run_guest.sh unloads it at the end).
-if rmmod clonegate 2>"$T/out"; then
+if rmmod clonegate 2>"$tap_out"; then
 	exits 2 "module not loaded is an operational error" $CG run -- true
-	ok "the message says to load the module" grep -q "module not loaded (run 'clonegate module load')" "$T/last"
+	check "the message says to load the module" grep -q "module not loaded (run 'clonegate module load')" "$tap_last"
 	insmod /clonegate/clonegate.ko || echo "# cannot load /clonegate/clonegate.ko again"
 else
 	report 1 "module not loaded is an operational error" "rmmod clonegate failed"
@@ -209,5 +177,4 @@ else
 fi
 
 rm -rf "$T"
-echo "# $((n - fails)) passed, $fails failed"
-[ "$fails" -eq 0 ]
+tap_done

@@ -37,8 +37,7 @@ refused_in_scope() {
 
 count_type() { grep -c "\"type\":\"$1\"" "$2"; }
 
-echo "TAP version 13"
-echo "1..10"
+tap_plan 10
 mkdir -p "$DIR"
 check "policy applied" $CG policy apply --cgroup "$DIR" --mode enforce
 check "collector starts" start_collector "$T/a.json"

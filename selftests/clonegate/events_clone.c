@@ -37,37 +37,7 @@
 static char lines[MAX_LINES][EV_LINE_MAX];
 static int nlines;
 
-static long long rt(void)
-{
-	return ev_now_ns(CLOCK_REALTIME);
-}
-
 /* ---- the workload --------------------------------------------------------- */
-
-static void clone_done(struct gt_log *g, struct gt_event *e, long ret, bool thread)
-{
-	e->t1 = rt();
-	e->child_tid = ret;
-	e->child_tgid = thread ? getpid() : ret;
-	if (ret <= 0) {
-		g->failed_clones++;
-		snprintf(g->why, sizeof(g->why), "clone returned %ld (flags 0x%llx)", ret, e->flags);
-	} else if (!thread) {
-		waitpid(ret, NULL, __WALL);
-	}
-}
-
-static void wl_fork_nr(struct gt_log *g, int nr, unsigned long long flags)
-{
-	struct gt_event *e = gt_add(g, GT_CLONE);
-
-	if (!e)
-		return;
-	e->flags = flags;
-	e->flags_mask = ~0ULL;
-	e->t0 = rt();
-	clone_done(g, e, t_sys_fork_exit(nr), false);
-}
 
 static void wl_clone(struct gt_log *g)
 {
@@ -79,8 +49,8 @@ static void wl_clone(struct gt_log *g)
 	/* The exit signal byte is not part of the reported flags. */
 	e->flags = T_FILES | CLONE_PARENT_SETTID_;
 	e->flags_mask = ~0ULL;
-	e->t0 = rt();
-	clone_done(g, e, t_sys_clone_exit(SIGCHLD | T_FILES | CLONE_PARENT_SETTID_, &ptid, NULL),
+	e->t0 = gt_now();
+	gt_clone_done(g, e, t_sys_clone_exit(SIGCHLD | T_FILES | CLONE_PARENT_SETTID_, &ptid, NULL),
 		   false);
 }
 
@@ -94,8 +64,8 @@ static void wl_clone3(struct gt_log *g)
 	/* clone3: all 64 bits. */
 	e->flags = T_CLEAR_SIGHAND | T_FILES;
 	e->flags_mask = ~0ULL;
-	e->t0 = rt();
-	clone_done(g, e, t_sys_clone3_exit(&a, 88), false);
+	e->t0 = gt_now();
+	gt_clone_done(g, e, t_sys_clone3_exit(&a, 88), false);
 }
 
 struct th_arg {
@@ -110,7 +80,7 @@ static void *th_fn(void *p)
 
 	a->tid = syscall(SYS_gettid);
 	if (a->fork)
-		wl_fork_nr(a->g, T_NR_FORK, 0);	/* a thread creates a process */
+		gt_fork_nr(a->g, T_NR_FORK, 0);	/* a thread creates a process */
 	return NULL;
 }
 
@@ -128,13 +98,13 @@ static void wl_threads(struct gt_log *g, int n)
 			return;
 		e[i]->flags = PTHREAD_FLAGS;
 		e[i]->flags_mask = ~0ULL;
-		e[i]->t0 = rt();
+		e[i]->t0 = gt_now();
 		if (pthread_create(&th[i], NULL, th_fn, &a[i])) {
-			clone_done(g, e[i], -1, true);
+			gt_clone_done(g, e[i], -1, true);
 			continue;
 		}
 		pthread_join(th[i], NULL);
-		clone_done(g, e[i], a[i].tid, true);
+		gt_clone_done(g, e[i], a[i].tid, true);
 	}
 }
 
@@ -145,9 +115,9 @@ static void wl_unshare(struct gt_log *g, unsigned long long flags)
 	if (!e)
 		return;
 	e->flags = flags;
-	e->t0 = rt();
+	e->t0 = gt_now();
 	e->result = t_unshare(flags);
-	e->t1 = rt();
+	e->t1 = gt_now();
 }
 
 static void wl_setns(struct gt_log *g, int fd, int nstype)
@@ -158,9 +128,9 @@ static void wl_setns(struct gt_log *g, int fd, int nstype)
 		return;
 	e->fd = fd;
 	e->flags = (unsigned int)nstype;
-	e->t0 = rt();
+	e->t0 = gt_now();
 	e->result = t_setns(fd, nstype);
-	e->t1 = rt();
+	e->t1 = gt_now();
 }
 
 /* A child that is not root (distinct real/effective/saved ids) and forks. */
@@ -173,25 +143,25 @@ static void wl_nonroot(struct gt_log *g)
 		return;
 	e->flags = 0;
 	e->flags_mask = ~0ULL;
-	e->t0 = rt();
+	e->t0 = gt_now();
 	pid = syscall(T_NR_FORK);
 	if (pid == 0) {
 		if (setresgid(2001, 2002, 2003) || setresuid(1001, 1002, 1003))
 			_exit(1);
 		prctl(PR_SET_NAME, "cg-evuser");
-		wl_fork_nr(g, T_NR_FORK, 0);
+		gt_fork_nr(g, T_NR_FORK, 0);
 		wl_unshare(g, T_NEWNET);	/* EPERM: not privileged */
 		_exit(0);
 	}
-	clone_done(g, e, pid, false);
+	gt_clone_done(g, e, pid, false);
 }
 
 static void workload_all(struct gt_log *g)
 {
 	int fd;
 
-	wl_fork_nr(g, T_NR_FORK, 0);
-	wl_fork_nr(g, T_NR_VFORK, T_VM | T_VFORK);
+	gt_fork_nr(g, T_NR_FORK, 0);
+	gt_fork_nr(g, T_NR_VFORK, T_VM | T_VFORK);
 	wl_clone(g);
 	wl_clone3(g);
 	wl_threads(g, 3);
@@ -443,16 +413,6 @@ static bool start_collector(struct __test_metadata *_metadata, FIXTURE_DATA(even
 }
 
 /* Summary counts: "<key>":{"clone":N,...} on the collector's stderr. */
-static long long summary(const struct ev_collector *c, const char *key, const char *type)
-{
-	const char *p = ev_json_find(c->ebuf, key);
-	long long v = -1;
-
-	if (p)
-		ev_json_i64(p, type, &v);
-	return v;
-}
-
 /* The collector started, fn run by the worker, its events in lines[]. */
 static void run_workload(struct __test_metadata *_metadata, FIXTURE_DATA(events) *self,
 			 const FIXTURE_VARIANT(events) *variant, ev_work_fn fn)
@@ -472,9 +432,9 @@ TEST_F_TIMEOUT(events, workload_matches_ground_truth, EV_TEST_TIMEOUT_S)
 
 	self->started = false;
 	ASSERT_EQ(0, ev_stop(&self->col, SIGINT)) TH_LOG("%s", self->col.ebuf);
-	EXPECT_EQ(0, summary(&self->col, "dropped_kernel", "clone")) TH_LOG("%s", self->col.ebuf);
-	EXPECT_EQ(0, summary(&self->col, "dropped_kernel", "unshare"));
-	EXPECT_EQ(0, summary(&self->col, "dropped_kernel", "setns"));
+	EXPECT_EQ(0, ev_summary(&self->col, "dropped_kernel", "clone")) TH_LOG("%s", self->col.ebuf);
+	EXPECT_EQ(0, ev_summary(&self->col, "dropped_kernel", "unshare"));
+	EXPECT_EQ(0, ev_summary(&self->col, "dropped_kernel", "setns"));
 	{
 		long long skipped = -1;
 
@@ -499,9 +459,9 @@ static void wl_refused(struct gt_log *g)
 		return;
 	e->flags = T_NEWCGROUP;
 	e->rule = CG_RULE_C1;
-	e->t0 = rt();
+	e->t0 = gt_now();
 	r = t_sys_clone_exit(SIGCHLD | T_NEWCGROUP, NULL, NULL);
-	e->t1 = rt();
+	e->t1 = gt_now();
 	e->result = r;
 	e->child_tid = r;
 	if (r > 0)
@@ -513,9 +473,9 @@ static void wl_refused(struct gt_log *g)
 		return;
 	e->flags = NEWUTS;
 	e->rule = CG_RULE_S1;
-	e->t0 = rt();
+	e->t0 = gt_now();
 	e->result = t_setns(fd, NEWUTS);
-	e->t1 = rt();
+	e->t1 = gt_now();
 }
 
 static int policy(const char *cg, const char *mode)
@@ -584,7 +544,7 @@ TEST_F_TIMEOUT(events, decisions_enforce_and_audit, EV_TEST_TIMEOUT_S)
 	ASSERT_EQ(0, ev_worker_stop(&self->w));
 	self->started = false;
 	ASSERT_EQ(0, ev_stop(&self->col, SIGINT)) TH_LOG("%s", self->col.ebuf);
-	EXPECT_EQ(0, summary(&self->col, "dropped_kernel", "decision"));
+	EXPECT_EQ(0, ev_summary(&self->col, "dropped_kernel", "decision"));
 	EXPECT_EQ(0, ev_cli_run(rm));
 }
 
@@ -592,7 +552,7 @@ TEST_F_TIMEOUT(events, decisions_enforce_and_audit, EV_TEST_TIMEOUT_S)
 
 static void wl_one_fork(struct gt_log *g)
 {
-	wl_fork_nr(g, T_NR_FORK, 0);
+	gt_fork_nr(g, T_NR_FORK, 0);
 }
 
 /*
@@ -677,7 +637,7 @@ static void wl_names(struct gt_log *g)
 
 	for (i = 0; i < N_NAMES; i++) {
 		prctl(PR_SET_NAME, names[i].set);
-		wl_fork_nr(g, T_NR_FORK, 0);
+		gt_fork_nr(g, T_NR_FORK, 0);
 	}
 	prctl(PR_SET_NAME, "cg-evwork");
 }
@@ -733,7 +693,7 @@ static void wl_storm(struct gt_log *g)
 	int i;
 
 	for (i = 0; i < STORM; i++)
-		wl_fork_nr(g, T_NR_FORK, 0);
+		gt_fork_nr(g, T_NR_FORK, 0);
 }
 
 TEST_F_TIMEOUT(events, stopped_collector_drops_are_counted, EV_TEST_TIMEOUT_S)
@@ -765,10 +725,10 @@ TEST_F_TIMEOUT(events, stopped_collector_drops_are_counted, EV_TEST_TIMEOUT_S)
 	ASSERT_EQ(0, ev_worker_stop(&self->w));
 	self->started = false;
 	ASSERT_EQ(0, ev_stop(&self->col, SIGINT)) TH_LOG("%s", self->col.ebuf);
-	dropped = summary(&self->col, "dropped_kernel", "clone");
+	dropped = ev_summary(&self->col, "dropped_kernel", "clone");
 	EXPECT_LT(0, dropped) TH_LOG("%s", self->col.ebuf);
 	EXPECT_EQ(STORM, got + dropped) TH_LOG("got %lld dropped %lld", got, dropped);
-	EXPECT_EQ(got, summary(&self->col, "events", "clone"));
+	EXPECT_EQ(got, ev_summary(&self->col, "events", "clone"));
 }
 
 TEST_HARNESS_MAIN

@@ -43,11 +43,6 @@
 #define MSG_SETNS	1002
 #define NEWUTS		0x04000000ULL
 
-static long long rt(void)
-{
-	return ev_now_ns(CLOCK_REALTIME);
-}
-
 /* ---- the server ---- */
 
 struct server {
@@ -197,30 +192,6 @@ static bool wire_fields(const uint8_t *p, size_t len, uint32_t *seen, uint8_t wt
 
 /* ---- the workload (as in events_clone, smaller) ---- */
 
-static void clone_done(struct gt_log *g, struct gt_event *e, long ret, bool thread)
-{
-	e->t1 = rt();
-	e->child_tid = ret;
-	e->child_tgid = thread ? getpid() : ret;
-	if (ret <= 0) {
-		g->failed_clones++;
-		snprintf(g->why, sizeof(g->why), "clone returned %ld", ret);
-	} else if (!thread) {
-		waitpid(ret, NULL, __WALL);
-	}
-}
-
-static void wl_fork_nr(struct gt_log *g, int nr, unsigned long long flags)
-{
-	struct gt_event *e = gt_add(g, GT_CLONE);
-
-	if (!e)
-		return;
-	e->flags = flags;
-	e->t0 = rt();
-	clone_done(g, e, t_sys_fork_exit(nr), false);
-}
-
 static void *th_fn(void *p)
 {
 	*(int *)p = syscall(SYS_gettid);
@@ -234,31 +205,31 @@ static void workload(struct gt_log *g)
 	pthread_t th;
 	int tid = 0, fd;
 
-	wl_fork_nr(g, T_NR_FORK, 0);
-	wl_fork_nr(g, T_NR_VFORK, T_VM | T_VFORK);
+	gt_fork_nr(g, T_NR_FORK, 0);
+	gt_fork_nr(g, T_NR_VFORK, T_VM | T_VFORK);
 	e = gt_add(g, GT_CLONE);
 	e->flags = T_CLEAR_SIGHAND;
-	e->t0 = rt();
-	clone_done(g, e, t_sys_clone3_exit(&a, 88), false);
+	e->t0 = gt_now();
+	gt_clone_done(g, e, t_sys_clone3_exit(&a, 88), false);
 	e = gt_add(g, GT_CLONE);
 	e->flags = 0x003d0f00ULL;	/* glibc's pthread_create */
-	e->t0 = rt();
+	e->t0 = gt_now();
 	if (pthread_create(&th, NULL, th_fn, &tid) == 0)
 		pthread_join(th, NULL);
-	clone_done(g, e, tid ? tid : -1, true);
+	gt_clone_done(g, e, tid ? tid : -1, true);
 
 	e = gt_add(g, GT_UNSHARE);
 	e->flags = NEWUTS;
-	e->t0 = rt();
+	e->t0 = gt_now();
 	e->result = t_unshare(NEWUTS);
-	e->t1 = rt();
+	e->t1 = gt_now();
 	fd = open("/proc/self/ns/uts", O_RDONLY | O_CLOEXEC);
 	e = gt_add(g, GT_SETNS);
 	e->fd = fd;
 	e->flags = NEWUTS;
-	e->t0 = rt();
+	e->t0 = gt_now();
 	e->result = t_setns(fd, NEWUTS);
-	e->t1 = rt();
+	e->t1 = gt_now();
 	close(fd);
 }
 
@@ -270,7 +241,7 @@ static void storm(struct gt_log *g)
 	int i;
 
 	for (i = 0; i < STORM; i++)
-		wl_fork_nr(g, T_NR_FORK, 0);
+		gt_fork_nr(g, T_NR_FORK, 0);
 }
 
 /* ---- checks ---- */
@@ -359,16 +330,6 @@ static bool start(struct __test_metadata *_metadata, FIXTURE_DATA(gvisor) *self)
 			       NULL };
 
 	return start_with(_metadata, self, args, false);
-}
-
-static long long summary(const struct ev_collector *c, const char *key, const char *type)
-{
-	const char *p = ev_json_find(c->ebuf, key);
-	long long v = -1;
-
-	if (p)
-		ev_json_i64(p, type, &v);
-	return v;
 }
 
 static const struct gt_event *gt_clone(const struct gt_log *g, long long tid)
@@ -479,7 +440,7 @@ TEST_F_TIMEOUT(gvisor, decodes_workload, EV_TEST_TIMEOUT_S)
 	ASSERT_EQ(0, ev_worker_stop(&self->w));
 	self->started = false;
 	ASSERT_EQ(0, ev_stop(&self->col, SIGINT)) TH_LOG("%s", self->col.ebuf);
-	EXPECT_EQ(0, summary(&self->col, "dropped_sink", "clone"));
+	EXPECT_EQ(0, ev_summary(&self->col, "dropped_sink", "clone"));
 	TH_LOG("decoded %d CloneInfo, %d Unshare, %d Setns", clones, unshares, setnses);
 }
 
@@ -514,10 +475,10 @@ TEST_F_TIMEOUT(gvisor, stalled_receiver_drops_are_counted, EV_TEST_TIMEOUT_S)
 	ASSERT_EQ(0, ev_worker_stop(&self->w));
 	self->started = false;
 	ASSERT_EQ(0, ev_stop(&self->col, SIGINT)) TH_LOG("%s", self->col.ebuf);
-	sink = summary(&self->col, "dropped_sink", "clone");
-	kernel = summary(&self->col, "dropped_kernel", "clone");
-	total_drops = sink + kernel + summary(&self->col, "dropped_sink", "setns") +
-		      summary(&self->col, "dropped_kernel", "setns");
+	sink = ev_summary(&self->col, "dropped_sink", "clone");
+	kernel = ev_summary(&self->col, "dropped_kernel", "clone");
+	total_drops = sink + kernel + ev_summary(&self->col, "dropped_sink", "setns") +
+		      ev_summary(&self->col, "dropped_kernel", "setns");
 	EXPECT_LT(0, sink) TH_LOG("%s", self->col.ebuf);
 	EXPECT_EQ(STORM, got + sink + kernel) TH_LOG("got %lld sink %lld kernel %lld", got, sink,
 						       kernel);
@@ -537,7 +498,7 @@ static void phase(struct gt_log *g)
 	int i;
 
 	for (i = 0; i < PHASE; i++)
-		wl_fork_nr(g, T_NR_FORK, 0);
+		gt_fork_nr(g, T_NR_FORK, 0);
 }
 
 /* Run one phase and its marker in the worker. */
@@ -641,10 +602,10 @@ TEST_F_TIMEOUT(gvisor, server_restart_reconnects, EV_TEST_TIMEOUT_S)
 	ASSERT_EQ(0, ev_worker_stop(&self->w));
 	self->started = false;
 	ASSERT_EQ(0, ev_stop(&self->col, SIGINT)) TH_LOG("%s", self->col.ebuf);
-	events = summary(&self->col, "events", "clone");
+	events = ev_summary(&self->col, "events", "clone");
 	delivered = sink_count(&self->col, "gvisor", "delivered", "clone");
 	dropped = sink_count(&self->col, "gvisor", "dropped", "clone");
-	EXPECT_EQ(0, summary(&self->col, "dropped_kernel", "clone")) TH_LOG("%s", self->col.ebuf);
+	EXPECT_EQ(0, ev_summary(&self->col, "dropped_kernel", "clone")) TH_LOG("%s", self->col.ebuf);
 	EXPECT_EQ(3 * PHASE, events) TH_LOG("%s", self->col.ebuf);
 	/* Per sink, every event once: delivered or dropped. */
 	EXPECT_EQ(events, delivered + dropped) TH_LOG("%s", self->col.ebuf);
@@ -683,7 +644,7 @@ TEST_F_TIMEOUT(gvisor, exit_on_error_stops_and_counts, EV_TEST_TIMEOUT_S)
 	ASSERT_EQ(2, st) TH_LOG("%s", self->col.ebuf);
 	EXPECT_NE(NULL, strstr(self->col.ebuf, "the server closed the connection"));
 	EXPECT_EQ(NULL, strstr(self->col.ebuf, "reconnecting")) TH_LOG("%s", self->col.ebuf);
-	events = summary(&self->col, "events", "clone");
+	events = ev_summary(&self->col, "events", "clone");
 	delivered = sink_count(&self->col, "gvisor", "delivered", "clone");
 	dropped = sink_count(&self->col, "gvisor", "dropped", "clone");
 	EXPECT_EQ(PHASE, delivered) TH_LOG("%s", self->col.ebuf);

@@ -243,6 +243,20 @@ static inline bool ev_json_u64(const char *json, const char *key, unsigned long 
 	return true;
 }
 
+/*
+ * A count in the collector's closing summary (its stderr so far): the
+ * field TYPE of the object KEY ("dropped_kernel", "clone"); -1 if absent.
+ */
+static inline long long ev_summary(const struct ev_collector *c, const char *key, const char *type)
+{
+	const char *p = ev_json_find(c->ebuf, key);
+	long long v = -1;
+
+	if (p)
+		ev_json_i64(p, type, &v);
+	return v;
+}
+
 /* A string value (no escapes expected in the tests' strings). */
 static inline bool ev_json_str(const char *json, const char *key, char *out, size_t len)
 {
@@ -322,6 +336,39 @@ static inline struct gt_event *gt_add(struct gt_log *g, int type)
 		snprintf(e->cwd, sizeof(e->cwd), "%s", buf);
 	prctl(PR_GET_NAME, e->comm);
 	return e;
+}
+
+/* The events' clock: t0 and t1 of a ground-truth event. */
+static inline long long gt_now(void)
+{
+	return ev_now_ns(CLOCK_REALTIME);
+}
+
+/* Clone event @e of the workload returned @ret: t1, the child; a process is reaped. */
+static inline void gt_clone_done(struct gt_log *g, struct gt_event *e, long ret, bool thread)
+{
+	e->t1 = gt_now();
+	e->child_tid = ret;
+	e->child_tgid = thread ? getpid() : ret;
+	if (ret <= 0) {
+		g->failed_clones++;
+		snprintf(g->why, sizeof(g->why), "clone returned %ld (flags 0x%llx)", ret, e->flags);
+	} else if (!thread) {
+		waitpid(ret, NULL, __WALL);
+	}
+}
+
+/* A fork or vfork through syscall @nr, reported with @flags. */
+static inline void gt_fork_nr(struct gt_log *g, int nr, unsigned long long flags)
+{
+	struct gt_event *e = gt_add(g, GT_CLONE);
+
+	if (!e)
+		return;
+	e->flags = flags;
+	e->flags_mask = ~0ULL;
+	e->t0 = gt_now();
+	gt_clone_done(g, e, t_sys_fork_exit(nr), false);
 }
 
 /* The marker: the last event of a workload. */

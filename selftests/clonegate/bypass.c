@@ -529,32 +529,52 @@ static void race_setns(struct race_ns *r, long calls)
 	pthread_join(th, NULL);
 }
 
+/*
+ * Outside every scope: a helper in its own pid and cgroup namespaces, alive
+ * until *hold is closed; its pid (-1 on failure), fds of its pid and cgroup
+ * namespaces in *pidns and *cgns (-1 where open failed).
+ */
+static pid_t ns_helper(int *hold, int *pidns, int *cgns)
+{
+	int p[2];
+	char c, path[64];
+	pid_t helper;
+
+	if (pipe(p))
+		return -1;
+	helper = syscall(T_NR_CLONE, CLONE_NEWPID | CLONE_NEWCGROUP | SIGCHLD, 0, 0, 0, 0);
+	if (helper == 0) {
+		close(p[1]);
+		(void)!read(p[0], &c, 1);
+		_exit(0);
+	}
+	close(p[0]);
+	if (helper < 0) {
+		close(p[1]);
+		return -1;
+	}
+	*hold = p[1];
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", helper);
+	*pidns = open(path, O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "/proc/%d/ns/cgroup", helper);
+	*cgns = open(path, O_RDONLY | O_CLOEXEC);
+	return helper;
+}
+
 TEST_F_TIMEOUT(enforce, setns_dup2_race, 1800)
 {
 	struct race_ns *r = self->e.res;
 	long calls = getenv("BYPASS_LONG") ? 100000 : 4000;
 	struct t_subject s;
-	int hold[2];
 	pid_t helper, pid;
-	char c = 0, path[64];
+	char path[64];
+	int hold;
 
 	if (!self->ready)
 		return;
 	memset(r, 0, sizeof(*r));
-	/* Outside every scope: a helper in its own pid and cgroup namespaces. */
-	ASSERT_EQ(0, pipe(hold));
-	helper = syscall(T_NR_CLONE, CLONE_NEWPID | CLONE_NEWCGROUP | SIGCHLD, 0, 0, 0, 0);
+	helper = ns_helper(&hold, &r->pid, &r->cgroup);
 	ASSERT_LE(0, helper);
-	if (helper == 0) {
-		close(hold[1]);
-		(void)!read(hold[0], &c, 1);
-		_exit(0);
-	}
-	close(hold[0]);
-	snprintf(path, sizeof(path), "/proc/%d/ns/pid", helper);
-	r->pid = open(path, O_RDONLY | O_CLOEXEC);
-	snprintf(path, sizeof(path), "/proc/%d/ns/cgroup", helper);
-	r->cgroup = open(path, O_RDONLY | O_CLOEXEC);
 	r->net = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, r->pid);
 	ASSERT_LE(0, r->cgroup);
@@ -572,7 +592,7 @@ TEST_F_TIMEOUT(enforce, setns_dup2_race, 1800)
 	}
 	ASSERT_EQ(0, t_subject_go(&s, &self->e.cg));
 	ASSERT_EQ(0, wait_ok(pid));
-	close(hold[1]);
+	close(hold);
 	waitpid(helper, NULL, 0);
 	close(r->pid);
 	close(r->cgroup);
@@ -592,25 +612,13 @@ TEST_F_TIMEOUT(enforce, setns_dup2_race, 1800)
 TEST_F(enforce, setns_probe_is_observable)
 {
 	unsigned long p0 = ns_ino("pid_for_children"), c0 = ns_ino("cgroup");
-	int hold[2], fd1, fd2;
-	char c = 0, path[64];
+	int hold, fd1, fd2;
 	pid_t helper, pid;
 
 	if (!self->ready)
 		return;
-	ASSERT_EQ(0, pipe(hold));
-	helper = syscall(T_NR_CLONE, CLONE_NEWPID | CLONE_NEWCGROUP | SIGCHLD, 0, 0, 0, 0);
+	helper = ns_helper(&hold, &fd1, &fd2);
 	ASSERT_LE(0, helper);
-	if (helper == 0) {
-		close(hold[1]);
-		(void)!read(hold[0], &c, 1);
-		_exit(0);
-	}
-	close(hold[0]);
-	snprintf(path, sizeof(path), "/proc/%d/ns/pid", helper);
-	fd1 = open(path, O_RDONLY | O_CLOEXEC);
-	snprintf(path, sizeof(path), "/proc/%d/ns/cgroup", helper);
-	fd2 = open(path, O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, fd1);
 	ASSERT_LE(0, fd2);
 	/* In a throwaway child outside the scope. */
@@ -620,7 +628,7 @@ TEST_F(enforce, setns_probe_is_observable)
 		_exit(t_setns(fd1, 0) || t_setns(fd2, 0) || ns_ino("pid_for_children") == p0 ||
 		      ns_ino("cgroup") == c0);
 	EXPECT_EQ(0, wait_ok(pid));
-	close(hold[1]);
+	close(hold);
 	waitpid(helper, NULL, 0);
 	close(fd1);
 	close(fd2);

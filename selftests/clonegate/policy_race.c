@@ -162,9 +162,8 @@ TEST_F_TIMEOUT(race, flag_flip, 30 + T_RACE_BOTH_MS / 1000 * 2)
 	ASSERT_EQ(0, pipe(p));
 	pid = t_fork_in(&self->cg, 1);
 	ASSERT_LE(0, pid);
-	if (pid == 0) {
+	if (pid == 0)
 		race_subject(p[1]);
-	}
 	ASSERT_EQ(sizeof(res), read(p[0], &res, sizeof(res)));
 	waitpid(pid, NULL, 0);
 	ASSERT_EQ(0, t_counters(&c1));
@@ -253,9 +252,8 @@ TEST_F(race, kernel_copy_decides)
 	ASSERT_EQ(0, pipe(p));
 	pid = t_fork_in(&self->cg, 1);
 	ASSERT_LE(0, pid);
-	if (pid == 0) {
+	if (pid == 0)
 		copy_subject(memfd, p[1]);
-	}
 	ASSERT_EQ(sizeof(res), read(p[0], res, sizeof(res)));
 	waitpid(pid, NULL, 0);
 	ASSERT_EQ(0, t_counters(&c1));

@@ -291,6 +291,30 @@ static inline void t_cgroup_destroy(struct t_cgroup *cg)
 	rmdir(cg->path);
 }
 
+/*
+ * A fixture's test cgroup (members struct t_cgroup cg and bool ready). In
+ * FIXTURE_SETUP, T_CGROUP_SETUP(self, TAG) skips when the module is not
+ * loaded, else creates cgtest-TAG-PID (or fails the setup); the setup sets
+ * self->ready itself when all of it is done. In FIXTURE_TEARDOWN,
+ * t_cgroup_teardown(&self->cg) removes the cgroup's scope and the cgroup.
+ */
+#define T_CGROUP_SETUP(self, tag)					\
+	do {								\
+		(self)->ready = false;					\
+		(self)->cg.fd = -1;					\
+		if (access(CLONEGATE_DEVICE, F_OK))			\
+			SKIP(return, "clonegate module not loaded");	\
+		ASSERT_EQ(0, t_cgroup_create(&(self)->cg, tag));	\
+	} while (0)
+
+static inline void t_cgroup_teardown(struct t_cgroup *cg)
+{
+	if (cg->fd >= 0) {
+		t_remove(cg->fd, CG_SCOPE_CGROUP);
+		t_cgroup_destroy(cg);
+	}
+}
+
 /* ---- a process in the test cgroup ---- */
 
 /*

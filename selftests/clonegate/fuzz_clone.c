@@ -694,12 +694,8 @@ FIXTURE(fuzz) {
 
 FIXTURE_SETUP(fuzz)
 {
-	self->ready = false;
 	self->events = -1;
-	self->cg.fd = -1;
-	if (access(CLONEGATE_DEVICE, F_OK))
-		SKIP(return, "clonegate module not loaded");
-	ASSERT_EQ(0, t_cgroup_create(&self->cg, "fuzz"));
+	T_CGROUP_SETUP(self, "fuzz");
 	ASSERT_EQ(0, t_apply(self->cg.fd, CG_SCOPE_CGROUP, CG_PROFILE_GVISOR_21D66119,
 			     CG_MODE_ENFORCE));
 	/* The BPF events collector, when the command is there (optional). */
@@ -724,10 +720,7 @@ FIXTURE_TEARDOWN(fuzz)
 		kill(self->events, SIGTERM);
 		waitpid(self->events, NULL, 0);
 	}
-	if (self->cg.fd >= 0) {
-		t_remove(self->cg.fd, CG_SCOPE_CGROUP);
-		t_cgroup_destroy(&self->cg);
-	}
+	t_cgroup_teardown(&self->cg);
 }
 
 TEST_F_TIMEOUT(fuzz, campaign, 3600)

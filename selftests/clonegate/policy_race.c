@@ -131,20 +131,13 @@ FIXTURE(race) {
 
 FIXTURE_SETUP(race)
 {
-	self->ready = false;
-	self->cg.fd = -1;
-	if (access(CLONEGATE_DEVICE, F_OK))
-		SKIP(return, "clonegate module not loaded");
-	ASSERT_EQ(0, t_cgroup_create(&self->cg, "race"));
+	T_CGROUP_SETUP(self, "race");
 	self->ready = true;
 }
 
 FIXTURE_TEARDOWN(race)
 {
-	if (self->cg.fd >= 0) {
-		t_remove(self->cg.fd, CG_SCOPE_CGROUP);
-		t_cgroup_destroy(&self->cg);
-	}
+	t_cgroup_teardown(&self->cg);
 }
 
 TEST_F_TIMEOUT(race, flag_flip, 30 + T_RACE_BOTH_MS / 1000 * 2)

@@ -541,20 +541,13 @@ FIXTURE_VARIANT_ADD(rules, off) { .mode = CG_MODE_OFF };
 
 FIXTURE_SETUP(rules)
 {
-	self->ready = false;
-	self->cg.fd = -1;
-	if (access(CLONEGATE_DEVICE, F_OK))
-		SKIP(return, "clonegate module not loaded");
-	ASSERT_EQ(0, t_cgroup_create(&self->cg, "rules"));
+	T_CGROUP_SETUP(self, "rules");
 	self->ready = true;
 }
 
 FIXTURE_TEARDOWN(rules)
 {
-	if (self->cg.fd >= 0) {
-		t_remove(self->cg.fd, CG_SCOPE_CGROUP);
-		t_cgroup_destroy(&self->cg);
-	}
+	t_cgroup_teardown(&self->cg);
 }
 
 static int t_entry_of(const struct row *r)

@@ -111,11 +111,7 @@ FIXTURE(work) {
 
 FIXTURE_SETUP(work)
 {
-	self->ready = false;
-	self->cg.fd = -1;
-	if (access(CLONEGATE_DEVICE, F_OK))
-		SKIP(return, "clonegate module not loaded");
-	ASSERT_EQ(0, t_cgroup_create(&self->cg, "work"));
+	T_CGROUP_SETUP(self, "work");
 	ASSERT_EQ(0, t_apply(self->cg.fd, CG_SCOPE_CGROUP, CG_PROFILE_GVISOR_21D66119,
 			     CG_MODE_ENFORCE));
 	self->ready = true;
@@ -123,10 +119,7 @@ FIXTURE_SETUP(work)
 
 FIXTURE_TEARDOWN(work)
 {
-	if (self->cg.fd >= 0) {
-		t_remove(self->cg.fd, CG_SCOPE_CGROUP);
-		t_cgroup_destroy(&self->cg);
-	}
+	t_cgroup_teardown(&self->cg);
 }
 
 static uint64_t t_total(const __u64 *v, int n)

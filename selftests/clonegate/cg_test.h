@@ -335,7 +335,7 @@ static inline pid_t t_fork_in(const struct t_cgroup *cg, int fail)
  * A subject that its parent, outside every scope, places into a cgroup once
  * the subject has set itself up (credentials, files) where it started:
  *
- *	pid = t_subject_fork(&s);		both: -1 if pipe or fork failed
+ *	pid = t_subject_fork(&s);		-1 (errno) if pipe or fork failed
  *	child:  set-up; if (!t_subject_wait(&s)) _exit(1); the calls in @cg
  *	parent: t_subject_go(&s, cg); then wait for pid (also s.pid)
  *
@@ -369,10 +369,11 @@ static inline pid_t t_subject_fork(struct t_subject *s)
 		close(s->ready[0]);
 		close(s->go[1]);
 	} else {
+		/* go[0] stays open until the byte is written: no SIGPIPE. */
 		close(s->ready[1]);
-		close(s->go[0]);
 		if (pid < 0) {
 			close(s->ready[0]);
+			close(s->go[0]);
 			close(s->go[1]);
 		}
 	}
@@ -405,6 +406,7 @@ static inline int t_subject_go(struct t_subject *s, const struct t_cgroup *cg)
 	if (!ret && write(s->go[1], &c, 1) != 1)
 		ret = -EPIPE;
 	close(s->ready[0]);
+	close(s->go[0]);
 	close(s->go[1]);
 	return ret;
 }

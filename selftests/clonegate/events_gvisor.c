@@ -10,6 +10,8 @@
  *
  *   decodes_workload   every event of a workload arrives, with the right
  *                      header and fields (ground truth as in events_clone)
+ *   process_names      names that are UTF-8, cut inside a character, or not
+ *                      UTF-8: sent as the JSON sink writes them (U+FFFD)
  *   stalled_receiver   a server that stops reading: events are dropped and
  *                      counted (header and summary), every clone succeeds
  *   server_restart     the server goes away mid-stream and comes back on the
@@ -34,6 +36,7 @@
 #include "clonegate.pb-c.h"
 #include "common.pb-c.h"
 #include "sentry.pb-c.h"
+#include "events_names.h"
 #include "kselftest_harness.h"
 
 #define TOL_NS		50000000LL
@@ -442,6 +445,52 @@ TEST_F_TIMEOUT(gvisor, decodes_workload, EV_TEST_TIMEOUT_S)
 	ASSERT_EQ(0, ev_stop(&self->col, SIGINT)) TH_LOG("%s", self->col.ebuf);
 	EXPECT_EQ(0, ev_summary(&self->col, "dropped_sink", "clone"));
 	TH_LOG("decoded %d CloneInfo, %d Unshare, %d Setns", clones, unshares, setnses);
+}
+
+/*
+ * The gVisor wire carries each process name as the JSON sink does (proto3
+ * strings must be UTF-8): valid UTF-8 as it is, invalid parts as U+FFFD.
+ */
+TEST_F_TIMEOUT(gvisor, process_names_are_utf8, EV_TEST_TIMEOUT_S)
+{
+	char h1[200], h2[200];
+	static struct dgram d;
+	int clones = 0;
+
+	ASSERT_TRUE(start(_metadata, self));
+	ASSERT_EQ(0, ev_worker_start(&self->w, &self->cg, self->dir, self->g, wl_names));
+	ASSERT_TRUE(ev_worker_cmd(&self->w, 'w'));
+	ASSERT_EQ(0, self->g->failed_clones) TH_LOG("%s", self->g->why);
+	ASSERT_EQ(N_NAMES, self->g->n);
+	ASSERT_TRUE(ev_worker_cmd(&self->w, 'm'));
+
+	while (server_next(&self->srv, &d, EV_TIMEOUT_MS) && !is_marker(&d)) {
+		Gvisor__Sentry__CloneInfo *m;
+		const struct gt_event *e;
+		const char *got;
+		int i;
+
+		if (d.type != MSG_CLONE)
+			continue;
+		m = gvisor__sentry__clone_info__unpack(NULL, d.len, d.payload);
+		ASSERT_NE(NULL, m);
+		e = gt_clone(self->g, m->created_thread_id);
+		ASSERT_NE(NULL, e) TH_LOG("unexpected clone of tid %d", m->created_thread_id);
+		i = e - self->g->ev;
+		ASSERT_NE(NULL, m->context_data);
+		got = m->context_data->process_name;
+		ASSERT_NE(NULL, got);
+		EXPECT_STREQ(names[i].want, got)
+			TH_LOG("name %d: sent %s, want %s", i, hex(got, h1, sizeof(h1)),
+			       hex(names[i].want, h2, sizeof(h2)));
+		gvisor__sentry__clone_info__free_unpacked(m, NULL);
+		clones++;
+	}
+	ASSERT_TRUE(is_marker(&d)) TH_LOG("no marker; stderr: %s", self->col.ebuf);
+	EXPECT_EQ(N_NAMES, clones);
+	ASSERT_EQ(0, ev_worker_stop(&self->w));
+	self->started = false;
+	ASSERT_EQ(0, ev_stop(&self->col, SIGINT)) TH_LOG("%s", self->col.ebuf);
 }
 
 TEST_F_TIMEOUT(gvisor, stalled_receiver_drops_are_counted, EV_TEST_TIMEOUT_S)

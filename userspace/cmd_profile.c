@@ -14,6 +14,7 @@
 #include "opts.h"
 
 #define N_FLAG_NAMES	(sizeof(cg_flag_names) / sizeof(cg_flag_names[0]))
+#define N_RULE_ORDER	(sizeof(cg_rule_order) / sizeof(cg_rule_order[0]))
 
 static int profile_list_help(void)
 {
@@ -95,7 +96,7 @@ static int profile_list(int argc, char **argv)
 	if (json_output)
 		jw_begin_array(NULL);
 	else
-		printf("%-18s %s\n", "NAME", "DESCRIPTION");
+		printf("%-20s %s\n", "NAME", "DESCRIPTION");
 	for (i = 0; i < CG_PROFILE_MAX; i++) {
 		const struct cg_profile_def *p = &cg_profiles[i];
 
@@ -107,7 +108,7 @@ static int profile_list(int argc, char **argv)
 			jw_bool("default", i == CG_DEFAULT_PROFILE);
 			jw_end_object();
 		} else {
-			printf("%-18s %s\n", p->name, p->what);
+			printf("%-20s %s\n", p->name, p->what);
 		}
 	}
 	if (json_output) {
@@ -120,6 +121,7 @@ static int profile_list(int argc, char **argv)
 static void show_json(const struct cg_profile_def *p, int id)
 {
 	unsigned long long known = known_flags();
+	size_t i;
 	int r;
 
 	jw_begin_object(NULL);
@@ -130,8 +132,13 @@ static void show_json(const struct cg_profile_def *p, int id)
 	jw_u64("clone_supported", p->clone_supported);
 	flag_list("clone_supported_flags", p->clone_supported);
 	flag_list("clone_refused_flags", known & ~p->clone_supported);
+	jw_bool("cgroup2", p->cgroup2);
+	flag_list("clone_caps", p->clone_caps);
+	flag_list("unshare_caps", p->unshare_caps);
+	jw_bool("setns_pidfd", p->setns_pidfd);
 	jw_begin_array("rules");
-	for (r = CG_RULE_NONE + 1; r < CG_RULE_MAX; r++) {
+	for (i = 0; i < N_RULE_ORDER; i++) {
+		r = cg_rule_order[i];
 		if (!(p->rules & CG_RULE_BIT(r)))
 			continue;
 		jw_begin_object(NULL);
@@ -147,9 +154,9 @@ static void show_json(const struct cg_profile_def *p, int id)
 	}
 	jw_end_array();
 	jw_begin_array("rules_off");
-	for (r = CG_RULE_NONE + 1; r < CG_RULE_MAX; r++)
-		if (!(p->rules & CG_RULE_BIT(r)))
-			jw_string(NULL, cg_rules[r].name);
+	for (i = 0; i < N_RULE_ORDER; i++)
+		if (!(p->rules & CG_RULE_BIT(cg_rule_order[i])))
+			jw_string(NULL, cg_rules[cg_rule_order[i]].name);
 	jw_end_array();
 	flag_list("setns_types", p->setns_types);
 	flag_list("unshare_handled", p->unshare_handled);
@@ -161,6 +168,7 @@ static void show_text(const struct cg_profile_def *p, int id)
 {
 	unsigned long long known = known_flags();
 	bool any_off = false;
+	size_t i;
 	int r;
 
 	printf("%s%s\n  %s\n\n", p->name, id == CG_DEFAULT_PROFILE ? " (default)" : "", p->what);
@@ -184,11 +192,14 @@ static void show_text(const struct cg_profile_def *p, int id)
 		printf("  none: this profile refuses nothing\n");
 	} else {
 		printf("  %-9s %-8s %s\n", "RULE", "ERRNO", "WHAT");
-		for (r = CG_RULE_NONE + 1; r < CG_RULE_MAX; r++)
+		for (i = 0; i < N_RULE_ORDER; i++) {
+			r = cg_rule_order[i];
 			if (p->rules & CG_RULE_BIT(r))
 				printf("  %-9s %-8s %s\n", cg_rules[r].name,
 				       errno_name(cg_rules[r].err), cg_rules[r].what);
-		for (r = CG_RULE_NONE + 1; r < CG_RULE_MAX; r++) {
+		}
+		for (i = 0; i < N_RULE_ORDER; i++) {
+			r = cg_rule_order[i];
 			if (p->rules & CG_RULE_BIT(r))
 				continue;
 			printf("%s%s", any_off ? " " : "  off: ", cg_rules[r].name);
@@ -206,6 +217,24 @@ static void show_text(const struct cg_profile_def *p, int id)
 		printf(" (any other namespace file -> EINVAL, S2)\n");
 	}
 
+	if (p->rules & CG_RULE_BIT(CG_RULE_C13)) {
+		printf("clone needs CAP_SYS_ADMIN for (C13): ");
+		flag_list(NULL, p->clone_caps);
+		printf("\n");
+	}
+	if (p->rules & CG_RULE_BIT(CG_RULE_U5)) {
+		printf("unshare needs CAP_SYS_ADMIN for (U5): ");
+		flag_list(NULL, p->unshare_caps);
+		printf("\n");
+	}
+	if (p->rules & CG_RULE_BIT(CG_RULE_S2))
+		printf("setns through a pidfd: %s\n", p->setns_pidfd ?
+		       "accepted (H12-H15 not implemented: Linux answers)" : "refused (S2)");
+	if (p->rules)
+		printf("cgroup2: %s\n", p->cgroup2 ? "mounted (NEWCGROUP and INTO_CGROUP allowed)" :
+		       (p->rules & CG_RULES_CGROUP2_GATE) ?
+		       "never mounted (runsc's default): H5, H10, H11 refuse NEWCGROUP and INTO_CGROUP" :
+		       "not modelled");
 	printf("unshare acts on: ");
 	if (p->unshare_handled == ~0ULL)
 		printf("every bit (nothing is dropped)\n");

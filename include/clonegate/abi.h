@@ -122,15 +122,34 @@ enum cg_rule {
 	CG_RULE_S4,	/* setns net/ipc/uts without CAP_SYS_ADMIN -> EPERM */
 	CG_RULE_S5,	/* setns mnt without CAP_SYS_ADMIN/CAP_SYS_CHROOT -> EPERM */
 	CG_RULE_S6,	/* setns mnt with a shared fs context -> EINVAL */
+	/* gvisor-head (gVisor at 3c5eee17d) only; see docs/policy.md */
+	CG_RULE_H1,	/* clone/fork/vfork PIDFD with PARENT_SETTID -> EINVAL */
+	CG_RULE_H2,	/* clone/fork/vfork PIDFD with DETACHED -> EINVAL */
+	CG_RULE_H3,	/* clone3 DETACHED -> EINVAL */
+	CG_RULE_H4,	/* clone3 (THREAD or PARENT) with an exit signal -> EINVAL */
+	CG_RULE_H5,	/* NEWCGROUP or INTO_CGROUP, cgroup2 not mounted -> EINVAL */
+	CG_RULE_H6,	/* SIGHAND with CLEAR_SIGHAND -> EINVAL */
+	CG_RULE_H7,	/* PARENT from a pid namespace's init -> EINVAL */
+	CG_RULE_H10,	/* unshare NEWCGROUP, cgroup2 not mounted -> EINVAL */
+	CG_RULE_H11,	/* setns nstype NEWCGROUP, cgroup2 not mounted -> EINVAL */
+	CG_RULE_H16A,	/* setns user: already the caller's user ns -> EINVAL */
+	CG_RULE_H16B,	/* setns user: multithreaded caller -> EINVAL */
+	CG_RULE_H16C,	/* setns user: shared fs context -> EINVAL */
+	CG_RULE_H16D,	/* setns user: no CAP_SYS_ADMIN in it -> EPERM */
+	CG_RULE_H17A,	/* setns pid: no CAP_SYS_ADMIN in its owner or own ns -> EPERM */
+	CG_RULE_H17B,	/* setns pid: not the active pid ns or a descendant -> EINVAL */
+	CG_RULE_H18,	/* setns cgroup: no CAP_SYS_ADMIN in its owner or own ns -> EPERM */
 	CG_RULE_MAX
 };
 #define CG_RULE_SLOTS	64
 
-/* Profiles shipped with the module (see profiles.h for their tables). */
+/* Profiles shipped with the module (their rows: tables.h). */
 enum cg_profile_id {
 	CG_PROFILE_GVISOR_21D66119 = 0,	/* the default */
 	CG_PROFILE_GVISOR_8623C872,
 	CG_PROFILE_LINUX,
+	CG_PROFILE_GVISOR_HEAD,		/* gVisor at 3c5eee17d, cgroup2 not mounted */
+	CG_PROFILE_GVISOR_HEAD_CGROUP2,	/* the same, run with --mount-cgroup-v2 */
 	CG_PROFILE_MAX
 };
 #define CG_PROFILE_NAME_LEN	32

@@ -110,20 +110,54 @@ static const struct cg_rule_def cg_rules[CG_RULE_MAX] = {
 	[CG_RULE_C10]	= { "C10", EPERM, "NEWUSER while chrooted" },
 	[CG_RULE_C11]	= { "C11", EUSERS, "NEWUSER beyond user ns depth 32" },
 	[CG_RULE_C12]	= { "C12", EPERM, "NEWUSER with unmapped euid/egid" },
-	[CG_RULE_C13]	= { "C13", EPERM, "NEWPID/NET/UTS/IPC without CAP_SYS_ADMIN" },
+	[CG_RULE_C13]	= { "C13", EPERM, "a new namespace the profile lists without CAP_SYS_ADMIN" },
 	[CG_RULE_U1]	= { "U1", EINVAL, "unshare VM or SIGHAND" },
 	[CG_RULE_U2]	= { "U2", EINVAL, "unshare THREAD (or NEWPID/NEWUSER) when multithreaded" },
 	[CG_RULE_U3]	= { "U3", EPERM, "unshare NEWUSER while chrooted" },
 	[CG_RULE_U4_DEPTH] = { "U4.depth", EUSERS, "unshare NEWUSER beyond user ns depth 32" },
 	[CG_RULE_U4_IDS] = { "U4.ids", EPERM, "unshare NEWUSER with unmapped euid/egid" },
-	[CG_RULE_U5]	= { "U5", EPERM, "unshare NEWPID/NET/UTS/IPC/NS without CAP_SYS_ADMIN" },
+	[CG_RULE_U5]	= { "U5", EPERM, "unshare a namespace the profile lists without CAP_SYS_ADMIN" },
 	[CG_RULE_UDROP]	= { "U-drop", 0, "unshare bits gVisor ignores are dropped" },
 	[CG_RULE_S1]	= { "S1", EBADF, "setns fd not open" },
-	[CG_RULE_S2]	= { "S2", EINVAL, "setns fd not a net/ipc/mnt/uts namespace" },
+	[CG_RULE_S2]	= { "S2", EINVAL, "setns fd not a namespace the profile may enter" },
 	[CG_RULE_S3]	= { "S3", EINVAL, "setns nstype does not match" },
 	[CG_RULE_S4]	= { "S4", EPERM, "setns net/ipc/uts without CAP_SYS_ADMIN" },
 	[CG_RULE_S5]	= { "S5", EPERM, "setns mnt without CAP_SYS_ADMIN and CAP_SYS_CHROOT" },
 	[CG_RULE_S6]	= { "S6", EINVAL, "setns mnt while sharing the fs context" },
+	[CG_RULE_H1]	= { "H1", EINVAL, "clone/fork/vfork PIDFD with PARENT_SETTID" },
+	[CG_RULE_H2]	= { "H2", EINVAL, "clone/fork/vfork PIDFD with DETACHED" },
+	[CG_RULE_H3]	= { "H3", EINVAL, "clone3 DETACHED" },
+	[CG_RULE_H4]	= { "H4", EINVAL, "clone3 THREAD or PARENT with an exit signal" },
+	[CG_RULE_H5]	= { "H5", EINVAL, "NEWCGROUP or INTO_CGROUP, cgroup2 not mounted" },
+	[CG_RULE_H6]	= { "H6", EINVAL, "SIGHAND with CLEAR_SIGHAND" },
+	[CG_RULE_H7]	= { "H7", EINVAL, "PARENT from the init of a pid namespace" },
+	[CG_RULE_H10]	= { "H10", EINVAL, "unshare NEWCGROUP, cgroup2 not mounted" },
+	[CG_RULE_H11]	= { "H11", EINVAL, "setns nstype NEWCGROUP, cgroup2 not mounted" },
+	[CG_RULE_H16A]	= { "H16a", EINVAL, "setns user: already the caller's user namespace" },
+	[CG_RULE_H16B]	= { "H16b", EINVAL, "setns user: the caller is multithreaded" },
+	[CG_RULE_H16C]	= { "H16c", EINVAL, "setns user: the caller shares its fs context" },
+	[CG_RULE_H16D]	= { "H16d", EPERM, "setns user without CAP_SYS_ADMIN in it" },
+	[CG_RULE_H17A]	= { "H17a", EPERM, "setns pid without CAP_SYS_ADMIN in its owner and own" },
+	[CG_RULE_H17B]	= { "H17b", EINVAL, "setns pid: not the active pid ns or a descendant" },
+	[CG_RULE_H18]	= { "H18", EPERM, "setns cgroup without CAP_SYS_ADMIN in its owner and own" },
+};
+
+/*
+ * The order rules are checked in, for display (`clonegate profile show`):
+ * the ids are ABI and only ever appended, so gvisor-head's rules come last
+ * by number. Rules of different entry points never compete (H1, H2: clone,
+ * fork, vfork; A1, H3, H4: clone3), so one order serves every profile.
+ */
+static const unsigned char cg_rule_order[CG_RULE_MAX - 1] = {
+	CG_RULE_H1, CG_RULE_H2, CG_RULE_CLONE3_SIZE, CG_RULE_H3, CG_RULE_H4,
+	CG_RULE_C1, CG_RULE_H5, CG_RULE_C2, CG_RULE_H6, CG_RULE_C3, CG_RULE_C4,
+	CG_RULE_C5, CG_RULE_C6, CG_RULE_C7, CG_RULE_C8, CG_RULE_C9, CG_RULE_H7,
+	CG_RULE_C10, CG_RULE_C11, CG_RULE_C12, CG_RULE_C13,
+	CG_RULE_U1, CG_RULE_H10, CG_RULE_U2, CG_RULE_U3, CG_RULE_U4_DEPTH,
+	CG_RULE_U4_IDS, CG_RULE_U5, CG_RULE_UDROP,
+	CG_RULE_S1, CG_RULE_H11, CG_RULE_S2, CG_RULE_S3, CG_RULE_H16A, CG_RULE_H16B,
+	CG_RULE_H16C, CG_RULE_H16D, CG_RULE_H17A, CG_RULE_H17B, CG_RULE_S4,
+	CG_RULE_H18, CG_RULE_S5, CG_RULE_S6,
 };
 
 #define CG_RULE_BIT(r)	(1ULL << (r))
@@ -141,8 +175,25 @@ static const struct cg_rule_def cg_rules[CG_RULE_MAX] = {
 	CG_RULE_BIT(CG_RULE_S6))
 #define CG_RULES_GVISOR	(CG_RULES_CLONE | CG_RULES_UNSHARE | CG_RULES_SETNS)
 
+/* gvisor-head: the seed's rules and the new ones; the cgroup2 gate apart. */
+#define CG_RULES_HEAD	(CG_RULES_GVISOR | CG_RULE_BIT(CG_RULE_H1) | \
+	CG_RULE_BIT(CG_RULE_H2) | CG_RULE_BIT(CG_RULE_H3) | CG_RULE_BIT(CG_RULE_H4) | \
+	CG_RULE_BIT(CG_RULE_H6) | CG_RULE_BIT(CG_RULE_H7) | \
+	CG_RULE_BIT(CG_RULE_H16A) | CG_RULE_BIT(CG_RULE_H16B) | \
+	CG_RULE_BIT(CG_RULE_H16C) | CG_RULE_BIT(CG_RULE_H16D) | \
+	CG_RULE_BIT(CG_RULE_H17A) | CG_RULE_BIT(CG_RULE_H17B) | CG_RULE_BIT(CG_RULE_H18))
+/* The gate's rules: on while cgroup2 was never mounted in the sandbox. */
+#define CG_RULES_CGROUP2_GATE (CG_RULE_BIT(CG_RULE_H5) | CG_RULE_BIT(CG_RULE_H10) | \
+	CG_RULE_BIT(CG_RULE_H11))
+
 /* Namespace types setns may enter (CLONE_NEW* bits of the ns file). */
 #define CG_SETNS_GVISOR	(CG_CLONE_NEWNET | CG_CLONE_NEWIPC | CG_CLONE_NEWNS | CG_CLONE_NEWUTS)
+/* gvisor-head adds pid and user, and cgroup once cgroup2 is mounted. */
+#define CG_SETNS_HEAD	(CG_SETNS_GVISOR | CG_CLONE_NEWPID | CG_CLONE_NEWUSER)
+
+/* The namespaces a new task (C13) or unshare (U5) needs CAP_SYS_ADMIN for. */
+#define CG_CAPS_CLONE	(CG_CLONE_NEWPID | CG_CLONE_NEWNET | CG_CLONE_NEWUTS | CG_CLONE_NEWIPC)
+#define CG_CAPS_UNSHARE	(CG_CAPS_CLONE | CG_CLONE_NEWNS)
 
 /*
  * unshare bits gVisor acts on; every other bit is silently dropped (spec
@@ -151,6 +202,8 @@ static const struct cg_rule_def cg_rules[CG_RULE_MAX] = {
 #define CG_UNSHARE_HANDLED (CG_CLONE_VM | CG_CLONE_SIGHAND | CG_CLONE_THREAD | \
 	CG_CLONE_NEWUSER | CG_CLONE_NEWPID | CG_CLONE_NEWNET | CG_CLONE_NEWUTS | \
 	CG_CLONE_NEWIPC | CG_CLONE_FILES | CG_CLONE_FS | CG_CLONE_NEWNS)
+/* gvisor-head also acts on NEWCGROUP (H10 refuses it while the gate is shut). */
+#define CG_UNSHARE_HANDLED_HEAD (CG_UNSHARE_HANDLED | CG_CLONE_NEWCGROUP)
 
 struct cg_profile_def {
 	const char *name;
@@ -159,7 +212,27 @@ struct cg_profile_def {
 	unsigned long long rules;		/* CG_RULE_BIT() of active rules */
 	unsigned long long setns_types;		/* S2: ns types setns may enter */
 	unsigned long long unshare_handled;	/* bits outside this are dropped */
+	unsigned long long clone_caps;		/* C13: need CAP_SYS_ADMIN */
+	unsigned long long unshare_caps;	/* U5: need CAP_SYS_ADMIN */
+	unsigned char setns_pidfd;		/* S2 lets pidfds through */
+	unsigned char cgroup2;			/* the cgroup2 gate is open */
 };
+
+#define CG_PROFILE_HEAD(id, gate)						\
+	[id] = {								\
+		.name = (gate) ? "gvisor-head-cgroup2" : "gvisor-head",		\
+		.what = (gate) ?						\
+			"gVisor at 3c5eee17d (2026-08-21), run with --mount-cgroup-v2" : \
+			"gVisor at 3c5eee17d (2026-08-21), runsc's defaults (no cgroup2)", \
+		.clone_supported = 0x3FFFFFF00ULL,				\
+		.rules = CG_RULES_HEAD | ((gate) ? 0 : CG_RULES_CGROUP2_GATE),	\
+		.setns_types = CG_SETNS_HEAD | ((gate) ? CG_CLONE_NEWCGROUP : 0), \
+		.unshare_handled = CG_UNSHARE_HANDLED_HEAD,			\
+		.clone_caps = CG_CAPS_CLONE | CG_CLONE_NEWCGROUP,		\
+		.unshare_caps = CG_CAPS_UNSHARE | CG_CLONE_NEWCGROUP,		\
+		.setns_pidfd = 1,						\
+		.cgroup2 = (gate),						\
+	}
 
 static const struct cg_profile_def cg_profiles[CG_PROFILE_MAX] = {
 	[CG_PROFILE_GVISOR_21D66119] = {
@@ -169,6 +242,8 @@ static const struct cg_profile_def cg_profiles[CG_PROFILE_MAX] = {
 		.rules = CG_RULES_GVISOR,
 		.setns_types = CG_SETNS_GVISOR,
 		.unshare_handled = CG_UNSHARE_HANDLED,
+		.clone_caps = CG_CAPS_CLONE,
+		.unshare_caps = CG_CAPS_UNSHARE,
 	},
 	[CG_PROFILE_GVISOR_8623C872] = {
 		.name = "gvisor-8623c872",
@@ -177,6 +252,8 @@ static const struct cg_profile_def cg_profiles[CG_PROFILE_MAX] = {
 		.rules = CG_RULES_GVISOR,
 		.setns_types = CG_SETNS_GVISOR,
 		.unshare_handled = CG_UNSHARE_HANDLED,
+		.clone_caps = CG_CAPS_CLONE,
+		.unshare_caps = CG_CAPS_UNSHARE,
 	},
 	[CG_PROFILE_LINUX] = {
 		.name = "linux",
@@ -185,7 +262,11 @@ static const struct cg_profile_def cg_profiles[CG_PROFILE_MAX] = {
 		.rules = 0,
 		.setns_types = ~0ULL,
 		.unshare_handled = ~0ULL,
+		.setns_pidfd = 1,
+		.cgroup2 = 1,
 	},
+	CG_PROFILE_HEAD(CG_PROFILE_GVISOR_HEAD, 0),
+	CG_PROFILE_HEAD(CG_PROFILE_GVISOR_HEAD_CGROUP2, 1),
 };
 
 #endif /* CLONEGATE_TABLES_H */

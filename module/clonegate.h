@@ -34,6 +34,9 @@ struct cg_request {
 	u64 ns_type;		/* CLONE_NEW* of the ns file, 0 if not one */
 	u64 nstype_arg;		/* setns(2)'s nstype argument */
 	struct user_namespace *ns_owner;
+	bool ns_pidfd;		/* the fd is a pidfd */
+	struct user_namespace *ns_user;	/* the target, for a user ns file */
+	struct pid_namespace *ns_pid;	/* the target, for a pid ns file */
 };
 
 /* Each returns the first rule that refuses, or CG_RULE_NONE. */

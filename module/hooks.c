@@ -67,14 +67,21 @@
 #include <linux/magic.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/pid_namespace.h>
 #include <linux/proc_ns.h>
 #include <linux/ratelimit.h>
 #include <linux/sched/task.h>
 #include <linux/string_helpers.h>
 #include <linux/uidgid.h>
+#include <linux/user_namespace.h>
 
 #include "clonegate.h"
 #include "cg_trace.h"
+
+/* pidfs (Linux 6.9 and later) holds every pidfd; older kernels: anon inodes. */
+#ifndef PID_FS_MAGIC
+#define PID_FS_MAGIC	0x50494446
+#endif
 
 DEFINE_PER_CPU(struct cg_stats, cg_stats);
 
@@ -290,6 +297,42 @@ out:
 
 /* ---- setns -------------------------------------------------------------- */
 
+/*
+ * Is @file a pidfd? On pidfs (6.9 and later) every file is one; before, a
+ * pidfd is the anonymous inode file named "[pidfd]" (pidfd_create()). Only
+ * the errno and the count depend on this: inside setns(), pidfd_pid()
+ * decides on the kernel's own object (cg_on_pidfd_pid()).
+ */
+static bool cg_file_is_pidfd(struct file *file)
+{
+	unsigned long magic = file_inode(file)->i_sb->s_magic;
+
+	if (magic == PID_FS_MAGIC)
+		return true;
+	return magic == ANON_INODE_FS_MAGIC &&
+	       !strcmp(file->f_path.dentry->d_name.name, "[pidfd]");
+}
+
+/* What the fd is: S2's type, the owner (S4, S5, H17a, H18), the target (H16, H17b). */
+static void cg_setns_target(struct cg_request *rq, struct file *file)
+{
+	struct inode *inode = file_inode(file);
+	struct ns_common *ns;
+
+	rq->ns_file_open = true;
+	if (inode->i_sb->s_magic != NSFS_MAGIC) {
+		rq->ns_pidfd = cg_file_is_pidfd(file);
+		return;
+	}
+	ns = get_proc_ns(inode);
+	rq->ns_type = ns->ops->type;
+	rq->ns_owner = ns->ops->owner(ns);
+	if (rq->ns_type == CG_CLONE_NEWUSER)
+		rq->ns_user = container_of(ns, struct user_namespace, ns);
+	else if (rq->ns_type == CG_CLONE_NEWPID)
+		rq->ns_pid = container_of(ns, struct pid_namespace, ns);
+}
+
 static void cg_on_setns(struct pt_regs *regs, bool ia32)
 {
 	const struct pt_regs *uregs = (const struct pt_regs *)regs->di;
@@ -309,18 +352,12 @@ static void cg_on_setns(struct pt_regs *regs, bool ia32)
 		goto out;
 	cg_checked(s, rq.entry);
 	file = fget(fd);
-	if (file) {
-		struct inode *inode = file_inode(file);
-
-		rq.ns_file_open = true;
-		if (inode->i_sb->s_magic == NSFS_MAGIC) {
-			struct ns_common *ns = get_proc_ns(inode);
-
-			rq.ns_type = ns->ops->type;
-			rq.ns_owner = ns->ops->owner(ns);
-		}
-	}
-	/* ns_owner is pinned by the file until fput(). */
+	if (file)
+		cg_setns_target(&rq, file);
+	/*
+	 * The namespace, its owner and (pid) its ancestors are pinned by the
+	 * file until fput().
+	 */
 	rule = cg_decide_setns(&cg_profiles[s->profile], &rq);
 	if (file)
 		fput(file);

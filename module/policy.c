@@ -5,7 +5,9 @@
  * Every entry point, on every ABI, ends here; a profile changes which rules
  * are active and which flags are supported, never which code runs. The rules
  * and their order are those of gVisor's Task.Clone, Task.Unshare and
- * Task.Setns at commit 21d66119 (docs/policy.md).
+ * Task.Setns at commit 21d66119 (docs/policy.md), with gvisor-head's rules
+ * (H*, gVisor at 3c5eee17d) at their places in that order; a profile that
+ * does not have them active checks exactly what the seed does.
  *
  * The engine reads only the request and the calling task's own state, and
  * never sleeps, so it runs inside an ftrace callback. The one fact it cannot
@@ -65,6 +67,17 @@ static bool cg_pidns_unshared(void)
 	return nsp && nsp->pid_ns_for_children != task_active_pid_ns(current);
 }
 
+/* gVisor's ThreadGroup.IsInitIn(the caller's pid namespace). */
+static bool cg_is_pidns_init(void)
+{
+	return is_child_reaper(task_tgid(current));
+}
+
+static bool cg_is_clone3_entry(const struct cg_request *rq)
+{
+	return rq->entry == CG_ENTRY_CLONE3 || rq->entry == CG_ENTRY_IA32_CLONE3;
+}
+
 static bool cg_ids_mapped(void)
 {
 	const struct cred *cred = current_cred();
@@ -88,9 +101,11 @@ static int cg_check_newuser(const struct cg_profile_def *p, enum cg_rule depth_r
 }
 
 /*
- * clone, clone3, fork, vfork: gVisor's Task.Clone checks, C1..C13 in order.
- * @last stops the walk early: clone3's preview of user memory only decides
- * the rules Linux would pre-empt with a different errno (up to C3).
+ * clone, clone3, fork, vfork: gVisor's entry-layer checks (H1, H2 for
+ * clone, fork and vfork; H3, H4 for clone3), then Task.Clone's, C1..C13
+ * in order with H5..H7 at their places. @last stops the walk early:
+ * clone3's preview of user memory only decides the rules Linux would
+ * pre-empt with a different errno (up to C3).
  */
 int cg_decide_clone(const struct cg_profile_def *p, const struct cg_request *rq,
 		    enum cg_rule last)
@@ -98,10 +113,27 @@ int cg_decide_clone(const struct cg_profile_def *p, const struct cg_request *rq,
 	const u64 f = rq->flags;
 	int r;
 
+	if (!cg_is_clone3_entry(rq)) {
+		/* clone(2)'s parent-TID pointer is its pidfd pointer too. */
+		if (ACTIVE(p, CG_RULE_H1) && (f & CG_CLONE_PIDFD) && (f & CG_CLONE_PARENT_SETTID))
+			return CG_RULE_H1;
+		if (ACTIVE(p, CG_RULE_H2) && (f & CG_CLONE_PIDFD) && (f & CG_CLONE_DETACHED))
+			return CG_RULE_H2;
+	} else {
+		if (ACTIVE(p, CG_RULE_H3) && (f & CG_CLONE_DETACHED))
+			return CG_RULE_H3;
+		if (ACTIVE(p, CG_RULE_H4) && (f & (CG_CLONE_THREAD | CG_CLONE_PARENT)) &&
+		    rq->exit_signal)
+			return CG_RULE_H4;
+	}
 	if (ACTIVE(p, CG_RULE_C1) && (f & ~p->clone_supported))
 		return CG_RULE_C1;
+	if (ACTIVE(p, CG_RULE_H5) && (f & (CG_CLONE_NEWCGROUP | CG_CLONE_INTO_CGROUP)))
+		return CG_RULE_H5;
 	if (ACTIVE(p, CG_RULE_C2) && (f & (CG_CLONE_SIGHAND | CG_CLONE_VM)) == CG_CLONE_SIGHAND)
 		return CG_RULE_C2;
+	if (ACTIVE(p, CG_RULE_H6) && (f & CG_CLONE_SIGHAND) && (f & CG_CLONE_CLEAR_SIGHAND))
+		return CG_RULE_H6;
 	if (ACTIVE(p, CG_RULE_C3) && rq->set_tid)
 		return CG_RULE_C3;
 	if (last == CG_RULE_C3)
@@ -122,6 +154,8 @@ int cg_decide_clone(const struct cg_profile_def *p, const struct cg_request *rq,
 	if (ACTIVE(p, CG_RULE_C9) && (f & (CG_CLONE_FS | CG_CLONE_NEWNS)) ==
 	    (CG_CLONE_FS | CG_CLONE_NEWNS))
 		return CG_RULE_C9;
+	if (ACTIVE(p, CG_RULE_H7) && (f & CG_CLONE_PARENT) && cg_is_pidns_init())
+		return CG_RULE_H7;
 	if (f & CG_CLONE_NEWUSER) {
 		r = cg_check_newuser(p, CG_RULE_C11, CG_RULE_C12);
 		if (r != CG_RULE_NONE)
@@ -131,15 +165,14 @@ int cg_decide_clone(const struct cg_profile_def *p, const struct cg_request *rq,
 	 * The child's namespaces are owned by the new user namespace when
 	 * NEWUSER is set, and its creator holds every capability there.
 	 */
-	if (ACTIVE(p, CG_RULE_C13) &&
-	    (f & (CG_CLONE_NEWPID | CG_CLONE_NEWNET | CG_CLONE_NEWUTS | CG_CLONE_NEWIPC)) &&
+	if (ACTIVE(p, CG_RULE_C13) && (f & p->clone_caps) &&
 	    !(f & CG_CLONE_NEWUSER) && !cg_has_own_cap(CAP_SYS_ADMIN))
 		return CG_RULE_C13;
 	return CG_RULE_NONE;
 }
 
 /*
- * clone3's entry: A1 on the size argument, then C1..C3 on a preview of user
+ * clone3's entry: A1 on the size argument, then H3, H4, C1..C3 on a preview of user
  * memory, when it could be read. Only the rules Linux would pre-empt with a
  * different errno are decided here; kernel_clone() decides the rest, and
  * these again, on the kernel's copy.
@@ -154,7 +187,7 @@ int cg_decide_clone3_entry(const struct cg_profile_def *p, const struct cg_reque
 	return cg_decide_clone(p, rq, CG_RULE_C3);
 }
 
-/* unshare: implied flags first, then U1..U5 (gVisor's sys_unshare + Task.Unshare). */
+/* unshare: implied flags first, then U1, H10, U2..U5 (gVisor's sys_unshare + Task.Unshare). */
 int cg_decide_unshare(const struct cg_profile_def *p, const struct cg_request *rq)
 {
 	u64 f = rq->flags;
@@ -167,6 +200,8 @@ int cg_decide_unshare(const struct cg_profile_def *p, const struct cg_request *r
 
 	if (ACTIVE(p, CG_RULE_U1) && (f & (CG_CLONE_VM | CG_CLONE_SIGHAND)))
 		return CG_RULE_U1;
+	if (ACTIVE(p, CG_RULE_H10) && (f & CG_CLONE_NEWCGROUP))
+		return CG_RULE_H10;
 	if (ACTIVE(p, CG_RULE_U2) && (f & CG_CLONE_THREAD) && !thread_group_empty(current))
 		return CG_RULE_U2;
 	if (f & CG_CLONE_NEWUSER) {
@@ -175,10 +210,7 @@ int cg_decide_unshare(const struct cg_profile_def *p, const struct cg_request *r
 			return r;
 	}
 	/* Checked after the user namespace switch: NEWUSER grants them all. */
-	if (ACTIVE(p, CG_RULE_U5) &&
-	    (f & (CG_CLONE_NEWPID | CG_CLONE_NEWNET | CG_CLONE_NEWUTS |
-		  CG_CLONE_NEWIPC | CG_CLONE_NEWNS)) &&
-	    !(f & CG_CLONE_NEWUSER) && !cg_has_own_cap(CAP_SYS_ADMIN))
+	if (ACTIVE(p, CG_RULE_U5) && (f & p->unshare_caps) && !(f & CG_CLONE_NEWUSER) && !cg_has_own_cap(CAP_SYS_ADMIN))
 		return CG_RULE_U5;
 	return CG_RULE_NONE;
 }
@@ -211,14 +243,58 @@ u64 cg_unshare_dropped_bits(const struct cg_profile_def *p, u64 flags)
 	return flags & ~p->unshare_handled;
 }
 
-/* setns: S1..S6 (gVisor's Task.Setns). */
+/* CAP_SYS_ADMIN in the namespace's owner and in the caller's own (S4, H17a, H18). */
+static bool cg_may_join(const struct cg_request *rq)
+{
+	return cg_cred_has_cap(current_cred(), rq->ns_owner, CAP_SYS_ADMIN) &&
+	       cg_has_own_cap(CAP_SYS_ADMIN);
+}
+
+/* H16a..d: joining a user namespace (Linux's userns_install has the same four). */
+static int cg_decide_join_user(const struct cg_profile_def *p, const struct cg_request *rq)
+{
+	if (!rq->ns_user)
+		return CG_RULE_NONE;
+	if (ACTIVE(p, CG_RULE_H16A) && rq->ns_user == current_user_ns())
+		return CG_RULE_H16A;
+	if (ACTIVE(p, CG_RULE_H16B) && !thread_group_empty(current))
+		return CG_RULE_H16B;
+	if (ACTIVE(p, CG_RULE_H16C) && READ_ONCE(current->fs->users) != 1)
+		return CG_RULE_H16C;
+	if (ACTIVE(p, CG_RULE_H16D) &&
+	    !cg_cred_has_cap(current_cred(), rq->ns_user, CAP_SYS_ADMIN))
+		return CG_RULE_H16D;
+	return CG_RULE_NONE;
+}
+
+/* Is @ns the caller's active pid namespace or one of its descendants? */
+static bool cg_pidns_below_active(struct pid_namespace *ns)
+{
+	struct pid_namespace *active = task_active_pid_ns(current);
+
+	while (ns && ns->level > active->level)
+		ns = ns->parent;
+	return ns == active;
+}
+
+/*
+ * setns: S1, H11, S2, S3, then the namespace's own checks (gVisor's
+ * Task.Setns): user H16a..d, pid H17a..b, net/ipc/uts S4, cgroup H18, mnt
+ * S5, S6. A pidfd, where the profile accepts one, passes after H11: the
+ * pidfd path (H12..H15) is not decided here; Linux answers.
+ */
 int cg_decide_setns(const struct cg_profile_def *p, const struct cg_request *rq)
 {
 	const u64 t = rq->ns_type;
+	int r;
 
 	if (ACTIVE(p, CG_RULE_S1) && !rq->ns_file_open)
 		return CG_RULE_S1;
 	if (!rq->ns_file_open)
+		return CG_RULE_NONE;
+	if (ACTIVE(p, CG_RULE_H11) && (rq->nstype_arg & CG_CLONE_NEWCGROUP))
+		return CG_RULE_H11;
+	if (!t && rq->ns_pidfd && p->setns_pidfd)
 		return CG_RULE_NONE;
 	if (ACTIVE(p, CG_RULE_S2) && (!t || !(t & p->setns_types)))
 		return CG_RULE_S2;
@@ -226,12 +302,29 @@ int cg_decide_setns(const struct cg_profile_def *p, const struct cg_request *rq)
 		return CG_RULE_S3;
 	if (!rq->ns_owner)
 		return CG_RULE_NONE;
-	if (ACTIVE(p, CG_RULE_S4) &&
-	    (t == CG_CLONE_NEWNET || t == CG_CLONE_NEWIPC || t == CG_CLONE_NEWUTS) &&
-	    (!cg_cred_has_cap(current_cred(), rq->ns_owner, CAP_SYS_ADMIN) ||
-	     !cg_has_own_cap(CAP_SYS_ADMIN)))
-		return CG_RULE_S4;
-	if (t == CG_CLONE_NEWNS) {
+	switch (t) {
+	case CG_CLONE_NEWUSER:
+		r = cg_decide_join_user(p, rq);
+		if (r != CG_RULE_NONE)
+			return r;
+		break;
+	case CG_CLONE_NEWPID:
+		if (ACTIVE(p, CG_RULE_H17A) && !cg_may_join(rq))
+			return CG_RULE_H17A;
+		if (ACTIVE(p, CG_RULE_H17B) && !cg_pidns_below_active(rq->ns_pid))
+			return CG_RULE_H17B;
+		break;
+	case CG_CLONE_NEWNET:
+	case CG_CLONE_NEWIPC:
+	case CG_CLONE_NEWUTS:
+		if (ACTIVE(p, CG_RULE_S4) && !cg_may_join(rq))
+			return CG_RULE_S4;
+		break;
+	case CG_CLONE_NEWCGROUP:
+		if (ACTIVE(p, CG_RULE_H18) && !cg_may_join(rq))
+			return CG_RULE_H18;
+		break;
+	case CG_CLONE_NEWNS:
 		if (ACTIVE(p, CG_RULE_S5) &&
 		    (!cg_cred_has_cap(current_cred(), rq->ns_owner, CAP_SYS_ADMIN) ||
 		     !cg_has_own_cap(CAP_SYS_CHROOT) || !cg_has_own_cap(CAP_SYS_ADMIN)))
@@ -239,6 +332,7 @@ int cg_decide_setns(const struct cg_profile_def *p, const struct cg_request *rq)
 		/* The caller must be the only user of its fs context. */
 		if (ACTIVE(p, CG_RULE_S6) && READ_ONCE(current->fs->users) != 1)
 			return CG_RULE_S6;
+		break;
 	}
 	return CG_RULE_NONE;
 }
@@ -249,6 +343,8 @@ int cg_decide_setns(const struct cg_profile_def *p, const struct cg_request *rq)
  */
 int cg_decide_ns_install(const struct cg_profile_def *p, const struct cg_request *rq)
 {
+	if (!rq->ns_type && p->setns_pidfd)
+		return CG_RULE_NONE;
 	if (ACTIVE(p, CG_RULE_S2) && (!rq->ns_type || !(rq->ns_type & p->setns_types)))
 		return CG_RULE_S2;
 	return CG_RULE_NONE;

@@ -286,7 +286,6 @@ static bool cg_pidns_below_active(struct pid_namespace *ns)
 int cg_decide_setns(const struct cg_profile_def *p, const struct cg_request *rq)
 {
 	const u64 t = rq->ns_type;
-	int r;
 
 	if (ACTIVE(p, CG_RULE_S1) && !rq->ns_file_open)
 		return CG_RULE_S1;
@@ -300,14 +299,12 @@ int cg_decide_setns(const struct cg_profile_def *p, const struct cg_request *rq)
 		return CG_RULE_S2;
 	if (ACTIVE(p, CG_RULE_S3) && rq->nstype_arg && rq->nstype_arg != t)
 		return CG_RULE_S3;
+	/* The initial user namespace has no owner: H16 needs none. */
+	if (t == CG_CLONE_NEWUSER)
+		return cg_decide_join_user(p, rq);
 	if (!rq->ns_owner)
 		return CG_RULE_NONE;
 	switch (t) {
-	case CG_CLONE_NEWUSER:
-		r = cg_decide_join_user(p, rq);
-		if (r != CG_RULE_NONE)
-			return r;
-		break;
 	case CG_CLONE_NEWPID:
 		if (ACTIVE(p, CG_RULE_H17A) && !cg_may_join(rq))
 			return CG_RULE_H17A;

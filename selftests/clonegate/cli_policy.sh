@@ -10,13 +10,16 @@ DIR=/sys/fs/cgroup/cgtest-cli-$$
 DIR2=/sys/fs/cgroup/cgtest-cli2-$$
 
 need_nobody
-tap_plan 28
+tap_plan 31
 mkdir -p "$DIR"
 check "policy apply --cgroup enforce" $CG policy apply --cgroup "$DIR" --mode enforce
 check "policy list shows the scope" sh -c "$CG policy list > /tmp/cli.list && grep -q 'cgtest-cli-$$' /tmp/cli.list && grep -q enforce /tmp/cli.list && grep -q gvisor-21d66119 /tmp/cli.list"
 check "policy list --json parses as one scope" sh -c "$CG --json policy list | grep -q '\"mode\":\"enforce\"'"
 check "policy apply changes the mode in place" $CG policy apply --cgroup "$DIR" --mode audit --profile gvisor-8623c872
 check "the change is listed" sh -c "$CG policy list | grep 'cgtest-cli-$$' | grep -q audit"
+check "policy apply --profile gvisor-head-cgroup2 (the gate open, by name)" $CG policy apply --cgroup "$DIR" --mode audit --profile gvisor-head-cgroup2
+check "the scope is listed under that name" sh -c "$CG --json policy list | grep -q '\"profile\":\"gvisor-head-cgroup2\"'"
+check "profile show gvisor-head: its rules in order, the gate shut" sh -c "$CG profile show gvisor-head > /tmp/cli.show && grep -q '^  H17b ' /tmp/cli.show && grep -q '^cgroup2: never mounted' /tmp/cli.show && [ \"\$(grep -o '^  [A-Z][0-9][0-9a-z.-]*' /tmp/cli.show | head -3 | tr -d ' ' | tr '\n' ' ')\" = 'H1 H2 A1 ' ]"
 check "status reports the module and the scope" sh -c "$CG status | grep -q 'cgtest-cli-$$'"
 # 14 attachments (11 hooks, 3 kretprobes); a kernel without ia32 emulation
 # (the noia32 test kernel) lacks the three __ia32_* ones (2 hooks, 1 probe).

@@ -35,11 +35,14 @@ enum subject_state {
 	S_THREADED,		/* a second thread (shares VM, FS) */
 	S_UNPRIV_THREADED,
 	S_NO_CHROOT_CAP,	/* root without CAP_SYS_CHROOT */
+	S_PIDNS_INIT,		/* the call is made by init (pid 1) of a new pid namespace */
+	S_FS_SHARED,		/* a CLONE_FS child shares the fs context */
 };
 
 enum call_kind { CALL_CLONE, CALL_CLONE3, CALL_FORK, CALL_VFORK, CALL_UNSHARE, CALL_SETNS };
 
-enum fd_source { FD_NONE, FD_BAD, FD_NS, FD_PIDFD, FD_DIR };
+/* FD_USERNS_CHILD: a user namespace the subject's own namespace is the parent of. */
+enum fd_source { FD_NONE, FD_BAD, FD_NS, FD_PIDFD, FD_DIR, FD_USERNS_CHILD };
 
 struct row {
 	const char *name;
@@ -70,6 +73,20 @@ struct row {
 	{ .name = n, .state = st, .call = CALL_SETNS, .fd = src, .ns = nsname, \
 	  .flags = nstype, .rule = rl, .expect = ex }
 
+/* The same under profile pr. */
+#define CLONE_P(pr, n, st, fl, rl, ex) \
+	{ .name = n, .state = st, .call = CALL_CLONE, .flags = fl, .rule = rl, .expect = ex, \
+	  .profile = pr }
+#define CLONE3_P(pr, n, st, fl, sig, rl, ex) \
+	{ .name = n, .state = st, .call = CALL_CLONE3, .flags = fl, .exit_signal = sig, \
+	  .rule = rl, .expect = ex, .profile = pr }
+#define UNSHARE_P(pr, n, st, fl, rl, ex) \
+	{ .name = n, .state = st, .call = CALL_UNSHARE, .flags = fl, .rule = rl, .expect = ex, \
+	  .profile = pr }
+#define SETNS_P(pr, n, st, src, nsname, nstype, rl, ex) \
+	{ .name = n, .state = st, .call = CALL_SETNS, .fd = src, .ns = nsname, \
+	  .flags = nstype, .rule = rl, .expect = ex, .profile = pr }
+
 /* ---- the subject: set up state, wait to be placed in the scope, call ---- */
 
 static void *t_park(void *arg)
@@ -81,6 +98,9 @@ static void *t_park(void *arg)
 
 
 
+
+/* S_FS_SHARED's CLONE_FS child, killed once the subject has answered. */
+static pid_t t_helper;
 
 static int t_chroot(void)
 {
@@ -130,8 +150,47 @@ static int t_setup(enum subject_state st)
 		return ret ? ret : -pthread_create(&th, NULL, t_park, NULL);
 	case S_NO_CHROOT_CAP:
 		return t_drop_cap(18 /* CAP_SYS_CHROOT */);
+	case S_PIDNS_INIT:
+		/* The call is made by the first child, inside the scope (t_call_as_init). */
+		return unshare(CLONE_NEWPID) ? -errno : 0;
+	case S_FS_SHARED:
+		t_helper = syscall(SYS_clone, CLONE_FS | SIGCHLD, 0, 0, 0, 0);
+		if (t_helper == 0)
+			for (;;)
+				pause();
+		return t_helper < 0 ? -errno : 0;
 	}
 	return -EINVAL;
+}
+
+/* An fd to a user namespace created by a child of the caller. */
+static int t_child_userns_fd(void)
+{
+	int p[2], fd = -1;
+	char path[64], c;
+	pid_t pid;
+
+	if (pipe(p))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		if (!unshare(CLONE_NEWUSER) && write(p[1], "x", 1) == 1)
+			for (;;)
+				pause();
+		_exit(1);
+	}
+	close(p[1]);
+	if (pid > 0 && read(p[0], &c, 1) == 1) {
+		snprintf(path, sizeof(path), "/proc/%d/ns/user", pid);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	close(p[0]);
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	return fd;
 }
 
 static int t_open_fd(const struct row *r)
@@ -148,6 +207,8 @@ static int t_open_fd(const struct row *r)
 		return syscall(T_NR_PIDFD_OPEN, getpid(), 0);
 	case FD_DIR:
 		return open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	case FD_USERNS_CHILD:
+		return t_child_userns_fd();
 	default:
 		return -1;
 	}
@@ -222,6 +283,38 @@ static long t_call(const struct row *r, int fd)
 	return ret > 0 ? 0 : ret;
 }
 
+/*
+ * S_PIDNS_INIT: the subject unshared its pid namespace; its first child is
+ * that namespace's init and makes the call.
+ */
+static long t_call_as_init(const struct row *r, int fd)
+{
+	long ret = -EIO;
+	int p[2];
+	pid_t pid;
+
+	if (pipe(p))
+		return -errno;
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		ret = getpid() == 1 ? t_call(r, fd) : -ECHILD;
+		if (write(p[1], &ret, sizeof(ret)) != sizeof(ret))
+			_exit(1);
+		t_reap_all();
+		_exit(0);
+	}
+	close(p[1]);
+	if (pid < 0)
+		ret = -errno;
+	else if (read(p[0], &ret, sizeof(ret)) != sizeof(ret))
+		ret = -EIO;
+	close(p[0]);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	return ret;
+}
+
 struct outcome {
 	long ret;		/* 0 or -errno */
 	int setup;		/* 0 or -errno from the subject's set-up */
@@ -259,12 +352,14 @@ static struct outcome t_run(const struct row *r, const struct t_cgroup *cg)
 		if (!t_subject_wait(&s))
 			_exit(1);
 		if (!o.setup) {
-			o.ret = t_call(r, fd);
+			o.ret = r->state == S_PIDNS_INIT ? t_call_as_init(r, fd) : t_call(r, fd);
 			if (r->unchanged)
 				o.changed = t_ns_inode(r->unchanged) != before;
 		}
 		if (write(res[1], &o, sizeof(o)) != sizeof(o))
 			_exit(1);
+		if (t_helper > 0)
+			kill(t_helper, SIGKILL);
 		t_reap_all();
 		_exit(0);
 	}
@@ -524,6 +619,205 @@ static const struct row rows_s6[] = {
 	SETNS("threaded setns mnt", S_THREADED, FD_NS, "mnt", 0, CG_RULE_S6, EINVAL),
 };
 
+/*
+ * gvisor-head (gVisor at 3c5eee17d): its own rules, the seed's rules it
+ * changed, and where it disagrees with the seed. Rule ids and errnos from
+ * the gvisor-head spec; the cgroup2 gate is shut in P_HEAD, open in P_HEAD2.
+ */
+#define P_HEAD	CG_PROFILE_GVISOR_HEAD
+#define P_HEAD2	CG_PROFILE_GVISOR_HEAD_CGROUP2
+#define T_PARENT_SETTID	0x00100000ULL
+#define T_THREAD_FLAGS	(T_VM | T_FS | T_FILES | T_SIGHAND | T_THREAD)
+
+/* Pairs: the seed refuses (C1, S2), gvisor-head lets Linux answer. */
+static const struct row rows_head_vs_seed[] = {
+	CLONE("seed: clone NEWNS", S_ROOT, T_NEWNS | SIGCHLD_, CG_RULE_C1, EINVAL),
+	CLONE_P(P_HEAD, "head: clone NEWNS", S_ROOT, T_NEWNS | SIGCHLD_, 0, T_LINUX),
+	CLONE("seed: clone PIDFD", S_ROOT, T_PIDFD | SIGCHLD_, CG_RULE_C1, EINVAL),
+	CLONE_P(P_HEAD, "head: clone PIDFD", S_ROOT, T_PIDFD | SIGCHLD_, 0, T_LINUX),
+	CLONE("seed: clone DETACHED", S_ROOT, T_DETACHED | SIGCHLD_, CG_RULE_C1, EINVAL),
+	CLONE_P(P_HEAD, "head: clone DETACHED (ignored)", S_ROOT, T_DETACHED | SIGCHLD_, 0, T_LINUX),
+	CLONE3("seed: clone3 CLEAR_SIGHAND", S_ROOT, T_CLEAR_SIGHAND, SIGCHLD_, CG_RULE_C1, EINVAL),
+	CLONE3_P(P_HEAD, "head: clone3 CLEAR_SIGHAND", S_ROOT, T_CLEAR_SIGHAND, SIGCHLD_, 0, T_LINUX),
+	CLONE3("seed: clone3 PIDFD", S_ROOT, T_PIDFD, SIGCHLD_, CG_RULE_C1, EINVAL),
+	CLONE3_P(P_HEAD, "head: clone3 PIDFD", S_ROOT, T_PIDFD, SIGCHLD_, 0, T_LINUX),
+	CLONE3_P(P_HEAD, "head: clone3 NEWNS", S_ROOT, T_NEWNS, SIGCHLD_, 0, T_LINUX),
+	SETNS("seed: setns pid ns", S_ROOT, FD_NS, "pid", 0, CG_RULE_S2, EINVAL),
+	SETNS_P(P_HEAD, "head: setns own pid ns", S_ROOT, FD_NS, "pid", T_NEWPID, 0, T_LINUX),
+	SETNS("seed: setns child user ns", S_ROOT, FD_USERNS_CHILD, NULL, 0, CG_RULE_S2, EINVAL),
+	SETNS_P(P_HEAD, "head: setns child user ns", S_ROOT, FD_USERNS_CHILD, NULL, 0, 0, T_LINUX),
+	SETNS("seed: setns pidfd", S_ROOT, FD_PIDFD, NULL, T_NEWUTS, CG_RULE_S2, EINVAL),
+	SETNS_P(P_HEAD, "head: setns pidfd (H12-H15 not yet: Linux)", S_ROOT, FD_PIDFD, NULL,
+		T_NEWUTS, 0, T_LINUX),
+	UNSHARE("seed: unshare NEWCGROUP is dropped", S_ROOT, T_NEWCGROUP, CG_RULE_UDROP, 0),
+	UNSHARE_P(P_HEAD2, "head-cgroup2: unshare NEWCGROUP", S_ROOT, T_NEWCGROUP, 0, T_LINUX),
+};
+
+/* gVisor accepts, Linux refuses: the host keeps Linux's answer (D8-D10, D14). */
+static const struct row rows_head_linux[] = {
+	CLONE_P(P_HEAD, "D8: unpriv clone NEWNS", S_UNPRIV, T_NEWNS | SIGCHLD_, 0, T_LINUX),
+	CLONE3_P(P_HEAD, "D8: unpriv clone3 NEWNS", S_UNPRIV, T_NEWNS, SIGCHLD_, 0, T_LINUX),
+	CLONE3_P(P_HEAD, "D9: clone3 thread with PIDFD", S_ROOT, T_THREAD_FLAGS | T_PIDFD, 0,
+		 0, T_LINUX),
+	CLONE3_P(P_HEAD, "D10: clone3 PIDFD|PARENT_SETTID, one pointer", S_ROOT,
+		 T_PIDFD | T_PARENT_SETTID, SIGCHLD_, 0, T_LINUX),
+	UNSHARE_P(P_HEAD, "D14: a second unshare(NEWPID)", S_PIDNS_UNSHARED, T_NEWPID, 0, T_LINUX),
+	SETNS_P(P_HEAD, "D12: setns directory (S2, Linux's EINVAL)", S_ROOT, FD_DIR, NULL,
+		T_NEWUTS, CG_RULE_S2, EINVAL),
+};
+
+static const struct row rows_h1_h2[] = {
+	CLONE_P(P_HEAD, "H1 clone PIDFD|PARENT_SETTID", S_ROOT, T_PIDFD | T_PARENT_SETTID | SIGCHLD_,
+		CG_RULE_H1, EINVAL),
+	CLONE_P(P_HEAD, "H1 before H2", S_ROOT, T_PIDFD | T_PARENT_SETTID | T_DETACHED | SIGCHLD_,
+		CG_RULE_H1, EINVAL),
+	CLONE_P(P_HEAD, "H2 clone PIDFD|DETACHED", S_ROOT, T_PIDFD | T_DETACHED | SIGCHLD_,
+		CG_RULE_H2, EINVAL),
+	CLONE_P(P_HEAD, "H2 before H5", S_ROOT, T_PIDFD | T_DETACHED | T_NEWCGROUP | SIGCHLD_,
+		CG_RULE_H2, EINVAL),
+	CLONE_P(P_HEAD, "clone PARENT_SETTID alone", S_ROOT, T_PARENT_SETTID | SIGCHLD_, 0, T_LINUX),
+};
+
+static const struct row rows_h3_h4[] = {
+	CLONE3_P(P_HEAD, "H3 clone3 DETACHED", S_ROOT, T_DETACHED, SIGCHLD_, CG_RULE_H3, EINVAL),
+	{ .name = "H3 before C3", .state = S_ROOT, .call = CALL_CLONE3, .flags = T_DETACHED,
+	  .exit_signal = SIGCHLD_, .set_tid = true, .set_tid_size = 1, .profile = P_HEAD,
+	  .rule = CG_RULE_H3, .expect = EINVAL },
+	{ .name = "H3 cold struct", .state = S_ROOT, .call = CALL_CLONE3, .flags = T_DETACHED,
+	  .exit_signal = SIGCHLD_, .cold = true, .profile = P_HEAD,
+	  .rule = CG_RULE_H3, .expect = EINVAL },
+	CLONE3_P(P_HEAD, "H4 clone3 thread with SIGCHLD", S_ROOT, T_THREAD_FLAGS, SIGCHLD_,
+		 CG_RULE_H4, EINVAL),
+	CLONE3_P(P_HEAD, "H4 clone3 PARENT with SIGCHLD", S_ROOT, T_PARENT, SIGCHLD_,
+		 CG_RULE_H4, EINVAL),
+	{ .name = "H4 before C3 (the seed says C3)", .state = S_ROOT, .call = CALL_CLONE3,
+	  .flags = T_THREAD_FLAGS, .exit_signal = SIGCHLD_, .set_tid = true, .set_tid_size = 1,
+	  .profile = P_HEAD, .rule = CG_RULE_H4, .expect = EINVAL },
+	{ .name = "seed: the same is C3", .state = S_ROOT, .call = CALL_CLONE3,
+	  .flags = T_THREAD_FLAGS, .exit_signal = SIGCHLD_, .set_tid = true, .set_tid_size = 1,
+	  .rule = CG_RULE_C3, .expect = EOPNOTSUPP },
+	{ .name = "H4 cold struct", .state = S_ROOT, .call = CALL_CLONE3, .flags = T_PARENT,
+	  .exit_signal = SIGCHLD_, .cold = true, .profile = P_HEAD,
+	  .rule = CG_RULE_H4, .expect = EINVAL },
+	CLONE3_P(P_HEAD, "clone3 PARENT without exit signal", S_ROOT, T_PARENT, 0, 0, T_LINUX),
+};
+
+static const struct row rows_head_c1[] = {
+	CLONE3_P(P_HEAD, "head: clone3 NEWTIME", S_ROOT, T_NEWTIME, SIGCHLD_, CG_RULE_C1, EINVAL),
+	CLONE3_P(P_HEAD, "head: clone3 bit 34", S_ROOT, 1ULL << 34, SIGCHLD_, CG_RULE_C1, EINVAL),
+	CLONE3_P(P_HEAD, "head: C1 before H5", S_ROOT, T_NEWTIME | T_NEWCGROUP, SIGCHLD_,
+		 CG_RULE_C1, EINVAL),
+	CLONE_P(P_HEAD, "head: clone exit signal 65 (C8)", S_ROOT, 65, CG_RULE_C8, EINVAL),
+	CLONE_P(P_HEAD, "head: FS with NEWNS (C9)", S_ROOT, T_FS | T_NEWNS | SIGCHLD_,
+		CG_RULE_C9, EINVAL),
+	CLONE_P(P_HEAD, "head: unpriv NEWUTS (C13)", S_UNPRIV, T_NEWUTS | SIGCHLD_, CG_RULE_C13, EPERM),
+	CLONE_P(P_HEAD, "head: THREAD after unshare(NEWPID) (C5)", S_PIDNS_UNSHARED,
+		T_VM | T_SIGHAND | T_THREAD, CG_RULE_C5, EINVAL),
+	CLONE_P(P_HEAD, "head: NEWUSER at depth 32 (C11)", S_USERNS_DEPTH31, T_NEWUSER | SIGCHLD_,
+		CG_RULE_C11, EUSERS),
+};
+
+static const struct row rows_h5[] = {
+	CLONE_P(P_HEAD, "H5 clone NEWCGROUP", S_ROOT, T_NEWCGROUP | SIGCHLD_, CG_RULE_H5, EINVAL),
+	CLONE3_P(P_HEAD, "H5 clone3 NEWCGROUP", S_ROOT, T_NEWCGROUP, SIGCHLD_, CG_RULE_H5, EINVAL),
+	CLONE3_P(P_HEAD, "H5 clone3 INTO_CGROUP", S_ROOT, T_INTO_CGROUP, SIGCHLD_, CG_RULE_H5, EINVAL),
+	CLONE_P(P_HEAD, "H5 before C2", S_ROOT, T_NEWCGROUP | T_SIGHAND | SIGCHLD_, CG_RULE_H5, EINVAL),
+	CLONE_P(P_HEAD, "H5 before C13", S_UNPRIV, T_NEWCGROUP | SIGCHLD_, CG_RULE_H5, EINVAL),
+	CLONE_P(P_HEAD2, "cgroup2: clone NEWCGROUP", S_ROOT, T_NEWCGROUP | SIGCHLD_, 0, T_LINUX),
+	CLONE3_P(P_HEAD2, "cgroup2: clone3 INTO_CGROUP (Linux decides the fd)", S_ROOT,
+		 T_INTO_CGROUP, SIGCHLD_, 0, T_LINUX),
+	CLONE_P(P_HEAD2, "cgroup2: unpriv NEWCGROUP (C13)", S_UNPRIV, T_NEWCGROUP | SIGCHLD_,
+		CG_RULE_C13, EPERM),
+};
+
+static const struct row rows_h6[] = {
+	CLONE3_P(P_HEAD, "H6 SIGHAND with CLEAR_SIGHAND", S_ROOT, T_VM | T_SIGHAND | T_CLEAR_SIGHAND,
+		 SIGCHLD_, CG_RULE_H6, EINVAL),
+	CLONE3_P(P_HEAD, "C2 before H6", S_ROOT, T_SIGHAND | T_CLEAR_SIGHAND, SIGCHLD_,
+		 CG_RULE_C2, EINVAL),
+	{ .name = "H6 before C3", .state = S_ROOT, .call = CALL_CLONE3,
+	  .flags = T_VM | T_SIGHAND | T_CLEAR_SIGHAND, .exit_signal = SIGCHLD_, .set_tid = true,
+	  .set_tid_size = 1, .profile = P_HEAD, .rule = CG_RULE_H6, .expect = EINVAL },
+};
+
+static const struct row rows_h7[] = {
+	CLONE_P(P_HEAD, "H7 clone PARENT from a pid ns init", S_PIDNS_INIT, T_PARENT | SIGCHLD_,
+		CG_RULE_H7, EINVAL),
+	CLONE3_P(P_HEAD, "H7 clone3 PARENT from a pid ns init", S_PIDNS_INIT, T_PARENT, 0,
+		 CG_RULE_H7, EINVAL),
+	CLONE("seed: PARENT from a pid ns init (Linux's EINVAL)", S_PIDNS_INIT, T_PARENT | SIGCHLD_,
+	      0, T_LINUX),
+	CLONE_P(P_HEAD, "head: PARENT from another task", S_ROOT, T_PARENT | SIGCHLD_, 0, T_LINUX),
+	CLONE_P(P_HEAD, "head: fork from a pid ns init", S_PIDNS_INIT, SIGCHLD_, 0, T_LINUX),
+};
+
+static const struct row rows_head_unshare[] = {
+	UNSHARE_P(P_HEAD, "H10 unshare NEWCGROUP", S_ROOT, T_NEWCGROUP, CG_RULE_H10, EINVAL),
+	UNSHARE_P(P_HEAD, "U1 before H10", S_ROOT, T_VM | T_NEWCGROUP, CG_RULE_U1, EINVAL),
+	UNSHARE_P(P_HEAD, "H10 before U2", S_THREADED, T_NEWPID | T_NEWCGROUP, CG_RULE_H10, EINVAL),
+	UNSHARE_P(P_HEAD, "head: threaded unshare NEWPID (U2)", S_THREADED, T_NEWPID,
+		  CG_RULE_U2, EINVAL),
+	UNSHARE_P(P_HEAD2, "cgroup2: unpriv unshare NEWCGROUP (U5)", S_UNPRIV, T_NEWCGROUP,
+		  CG_RULE_U5, EPERM),
+	UNSHARE_P(P_HEAD, "head: unpriv unshare NEWNS (U5)", S_UNPRIV, T_NEWNS, CG_RULE_U5, EPERM),
+	UNSHARE_P(P_HEAD, "head: unpriv unshare NEWUSER|NEWNS", S_UNPRIV, T_NEWUSER | T_NEWNS,
+		  0, T_LINUX),
+	{ .name = "head: unshare NEWTIME dropped", .state = S_ROOT, .call = CALL_UNSHARE,
+	  .flags = T_NEWTIME, .profile = P_HEAD, .rule = CG_RULE_UDROP, .expect = 0,
+	  .unchanged = "/proc/self/ns/time_for_children" },
+	{ .name = "head: unshare SYSVSEM|IO dropped", .state = S_ROOT, .call = CALL_UNSHARE,
+	  .flags = T_SYSVSEM | T_IO, .profile = P_HEAD, .rule = CG_RULE_UDROP, .expect = 0 },
+	{ .name = "cgroup2: NEWUTS|NEWTIME keeps NEWUTS", .state = S_ROOT, .call = CALL_UNSHARE,
+	  .flags = T_NEWUTS | T_NEWTIME, .profile = P_HEAD2, .rule = CG_RULE_UDROP, .expect = 0,
+	  .unchanged = "/proc/self/ns/time_for_children" },
+};
+
+static const struct row rows_head_setns[] = {
+	SETNS_P(P_HEAD, "head: setns bad fd (S1 before H11)", S_ROOT, FD_BAD, NULL, T_NEWCGROUP,
+		CG_RULE_S1, EBADF),
+	SETNS_P(P_HEAD, "H11 cgroup ns as NEWCGROUP", S_ROOT, FD_NS, "cgroup", T_NEWCGROUP,
+		CG_RULE_H11, EINVAL),
+	SETNS_P(P_HEAD, "H11 before S3", S_ROOT, FD_NS, "net", T_NEWCGROUP, CG_RULE_H11, EINVAL),
+	SETNS_P(P_HEAD, "H11 pidfd", S_ROOT, FD_PIDFD, NULL, T_NEWCGROUP | T_NEWUTS,
+		CG_RULE_H11, EINVAL),
+	SETNS_P(P_HEAD2, "cgroup2: setns cgroup ns", S_ROOT, FD_NS, "cgroup", T_NEWCGROUP, 0, T_LINUX),
+	SETNS_P(P_HEAD, "head: setns cgroup ns with nstype 0 (S2)", S_ROOT, FD_NS, "cgroup", 0,
+		CG_RULE_S2, EINVAL),
+	SETNS_P(P_HEAD, "head: setns time ns (S2)", S_ROOT, FD_NS, "time", 0, CG_RULE_S2, EINVAL),
+	SETNS_P(P_HEAD2, "cgroup2: setns time ns (S2)", S_ROOT, FD_NS, "time", 0, CG_RULE_S2, EINVAL),
+	SETNS_P(P_HEAD, "head: setns pid ns as NEWNET (S3)", S_ROOT, FD_NS, "pid", T_NEWNET,
+		CG_RULE_S3, EINVAL),
+	SETNS_P(P_HEAD, "head: unpriv setns net (S4)", S_UNPRIV, FD_NS, "net", 0, CG_RULE_S4, EPERM),
+	SETNS_P(P_HEAD, "head: unpriv setns mnt (S5)", S_UNPRIV, FD_NS, "mnt", 0, CG_RULE_S5, EPERM),
+	SETNS_P(P_HEAD, "head: threaded setns mnt (S6)", S_THREADED, FD_NS, "mnt", 0,
+		CG_RULE_S6, EINVAL),
+};
+
+static const struct row rows_h16[] = {
+	SETNS_P(P_HEAD, "H16a own user ns", S_ROOT, FD_NS, "user", 0, CG_RULE_H16A, EINVAL),
+	SETNS_P(P_HEAD, "H16a before H16b", S_THREADED, FD_NS, "user", T_NEWUSER, CG_RULE_H16A, EINVAL),
+	SETNS_P(P_HEAD, "H16b threaded", S_THREADED, FD_USERNS_CHILD, NULL, 0, CG_RULE_H16B, EINVAL),
+	SETNS_P(P_HEAD, "H16c shared fs", S_FS_SHARED, FD_USERNS_CHILD, NULL, 0, CG_RULE_H16C, EINVAL),
+	SETNS_P(P_HEAD, "H16d parent user ns", S_USERNS, FD_NS, "user", 0, CG_RULE_H16D, EPERM),
+	SETNS_P(P_HEAD, "head: setns child user ns as NEWUSER", S_ROOT, FD_USERNS_CHILD, NULL,
+		T_NEWUSER, 0, T_LINUX),
+};
+
+static const struct row rows_h17[] = {
+	SETNS_P(P_HEAD, "H17a unpriv", S_UNPRIV, FD_NS, "pid", 0, CG_RULE_H17A, EPERM),
+	SETNS_P(P_HEAD, "H17b parent pid ns", S_PIDNS_INIT, FD_NS, "pid", 0, CG_RULE_H17B, EINVAL),
+	SETNS_P(P_HEAD, "head: own active pid ns after unshare(NEWPID)", S_PIDNS_UNSHARED, FD_NS,
+		"pid", 0, 0, T_LINUX),
+	SETNS("seed: parent pid ns (S2)", S_PIDNS_INIT, FD_NS, "pid", 0, CG_RULE_S2, EINVAL),
+};
+
+static const struct row rows_h18[] = {
+	SETNS_P(P_HEAD2, "H18 unpriv", S_UNPRIV, FD_NS, "cgroup", 0, CG_RULE_H18, EPERM),
+	SETNS_P(P_HEAD2, "cgroup2: root setns own cgroup ns", S_ROOT, FD_NS, "cgroup", 0, 0, T_LINUX),
+	SETNS_P(P_HEAD, "gate shut: unpriv setns cgroup ns (S2)", S_UNPRIV, FD_NS, "cgroup", 0,
+		CG_RULE_S2, EINVAL),
+};
+
 /* ---- the fixture: one cgroup scope per test, one variant per mode ---- */
 
 FIXTURE(rules) {
@@ -670,5 +964,18 @@ RULE_TEST(S3_nstype_mismatch, rows_s3)
 RULE_TEST(S4_cap_sys_admin, rows_s4)
 RULE_TEST(S5_mnt_caps, rows_s5)
 RULE_TEST(S6_shared_fs, rows_s6)
+RULE_TEST(head_vs_seed, rows_head_vs_seed)
+RULE_TEST(head_linux_answers, rows_head_linux)
+RULE_TEST(H1_H2_legacy_pidfd, rows_h1_h2)
+RULE_TEST(H3_H4_clone3_args, rows_h3_h4)
+RULE_TEST(head_C1_C13, rows_head_c1)
+RULE_TEST(H5_cgroup2_gate, rows_h5)
+RULE_TEST(H6_clear_sighand, rows_h6)
+RULE_TEST(H7_parent_from_init, rows_h7)
+RULE_TEST(H10_U_head_unshare, rows_head_unshare)
+RULE_TEST(H11_S_head_setns, rows_head_setns)
+RULE_TEST(H16_join_user_ns, rows_h16)
+RULE_TEST(H17_join_pid_ns, rows_h17)
+RULE_TEST(H18_join_cgroup_ns, rows_h18)
 
 TEST_HARNESS_MAIN

@@ -62,18 +62,7 @@ struct row {
 	const char *unchanged;	/* dropped bits: ns file that must not change */
 };
 
-#define CLONE(n, st, fl, rl, ex) \
-	{ .name = n, .state = st, .call = CALL_CLONE, .flags = fl, .rule = rl, .expect = ex }
-#define CLONE3(n, st, fl, sig, rl, ex) \
-	{ .name = n, .state = st, .call = CALL_CLONE3, .flags = fl, .exit_signal = sig, \
-	  .rule = rl, .expect = ex }
-#define UNSHARE(n, st, fl, rl, ex) \
-	{ .name = n, .state = st, .call = CALL_UNSHARE, .flags = fl, .rule = rl, .expect = ex }
-#define SETNS(n, st, src, nsname, nstype, rl, ex) \
-	{ .name = n, .state = st, .call = CALL_SETNS, .fd = src, .ns = nsname, \
-	  .flags = nstype, .rule = rl, .expect = ex }
-
-/* The same under profile pr. */
+/* A row under profile pr; the unsuffixed ones are the seed's (P_SEED, the default). */
 #define CLONE_P(pr, n, st, fl, rl, ex) \
 	{ .name = n, .state = st, .call = CALL_CLONE, .flags = fl, .rule = rl, .expect = ex, \
 	  .profile = pr }
@@ -86,6 +75,11 @@ struct row {
 #define SETNS_P(pr, n, st, src, nsname, nstype, rl, ex) \
 	{ .name = n, .state = st, .call = CALL_SETNS, .fd = src, .ns = nsname, \
 	  .flags = nstype, .rule = rl, .expect = ex, .profile = pr }
+#define CLONE(n, st, fl, rl, ex)		CLONE_P(P_SEED, n, st, fl, rl, ex)
+#define CLONE3(n, st, fl, sig, rl, ex)		CLONE3_P(P_SEED, n, st, fl, sig, rl, ex)
+#define UNSHARE(n, st, fl, rl, ex)		UNSHARE_P(P_SEED, n, st, fl, rl, ex)
+#define SETNS(n, st, src, nsname, nstype, rl, ex) \
+	SETNS_P(P_SEED, n, st, src, nsname, nstype, rl, ex)
 
 /* ---- the subject: set up state, wait to be placed in the scope, call ---- */
 

@@ -26,11 +26,19 @@
 #define EV_TIMEOUT_MS		40000		/* TCG guests are slow */
 /*
  * The harness's limit for a test that runs a workload through a collector
- * (its default is 30 s): above the few EV_TIMEOUT_MS waits a test makes, so
+ * (its default is 30 s): above the waits a test makes (one workload, a few
+ * EV_TIMEOUT_MS), so
  * that a slow guest (the debug kernel under TCG, sharing two CPUs with a
  * kernel build) passes, or fails on a named wait, not on the harness's clock.
  */
-#define EV_TEST_TIMEOUT_S	(4 * EV_TIMEOUT_MS / 1000)
+#define EV_TEST_TIMEOUT_S	((EV_WORK_TIMEOUT_MS + 3 * EV_TIMEOUT_MS) / 1000)
+/*
+ * A workload the worker runs ('w'): up to a thousand forks, which on the
+ * debug kernel (KASAN, lockdep) under TCG, beside a kernel build, took more
+ * than EV_TIMEOUT_MS. A worker that dies is seen at once (its ack pipe
+ * closes); this bound is for one that hangs.
+ */
+#define EV_WORK_TIMEOUT_MS	120000
 #define EV_MARKER_RETRY_MS	200	/* silence before another marker is sent */
 #define EV_LINE_MAX		4096
 
@@ -443,7 +451,7 @@ static inline bool ev_worker_cmd(struct ev_worker *w, char c)
 
 	if (write(w->cmd, &c, 1) != 1)
 		return false;
-	if (poll(&p, 1, EV_TIMEOUT_MS) <= 0)
+	if (poll(&p, 1, c == 'w' ? EV_WORK_TIMEOUT_MS : EV_TIMEOUT_MS) <= 0)
 		return false;
 	return read(w->ack, &a, 1) == 1 && a == c;
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Clone3 marks: what the entry of the calling task's clone3 call did, for the
- * two places that must know it later in the same call.
+ * places that must know it later in the same call.
  *
  * clone3's A1 and C1..C3 are decided at the syscall's entry, from a no-fault
  * preview of the user struct, because Linux may refuse the call (with
@@ -10,30 +10,30 @@
  *   CG_CLONE3_RECORDED  audit mode, the entry recorded the call:
  *                       kernel_clone(), which decides again on the kernel's
  *                       copy, records nothing;
- *   CG_CLONE3_UNREAD    the preview faulted (the struct sits in a page not
- *                       mapped yet): kernel_clone() decides as usual and
- *                       takes the mark; if Linux refused the call before
- *                       kernel_clone(), the mark is still there when the
- *                       syscall returns, and the return probe (hooks.c)
- *                       reads the struct again, now that Linux has faulted
- *                       it in, and gives gVisor's answer.
- * No mark (the entry hook absent, a refusal at the entry in enforce mode):
- * nothing is suppressed. The return probe takes whatever is left, so a mark
- * lives only as long as its syscall.
+ *   CG_CLONE3_RETRIED   the preview faulted (the struct sits in a page not
+ *                       mapped yet) and the call went to be faulted in and
+ *                       restarted (hooks.c): its restart reads the struct,
+ *                       or, if it faults again, proceeds as Linux would,
+ *                       with kernel_clone() deciding on the kernel's copy.
+ *                       One retry per call, whatever user memory does.
+ * The entry takes whatever mark its task left before (a call Linux refused
+ * before kernel_clone() leaves one, and so does a retry that never came
+ * back), so kernel_clone() only ever finds the mark of its own call.
  *
  * There is no room in task_struct for a module, so the marks are a small
  * table keyed by (task, its start time): a task pointer freed and reused by
- * a new task never matches an old mark. Both sides run in ftrace context
+ * a new task never matches an old mark. Every side runs in ftrace context
  * (preemption off, no sleeping), so slots are claimed with cmpxchg and
  * nothing here allocates or locks. A task only ever reads or removes its
- * own mark, and holds at most one: setting one takes any stale one first (a
- * return probe that missed, see maxactive in hooks.c).
+ * own mark, and holds at most one: setting one takes any stale one first.
  *
  * Trade-off: CG_CLONE3_MARKS slots. With every slot taken, a new mark
- * overwrites one in round-robin order. Only a mark for a call still between
- * its entry and its return matters, so a count goes wrong only when more
- * than CG_CLONE3_MARKS clone3 calls that the entry audited or could not read
- * are in flight at once. Other calls pay one atomic read.
+ * overwrites one in round-robin order. A mark of a task that exited stays
+ * until overwritten, and while any mark is in the table, a clone3 call in a
+ * scope scans it. Only a mark for a call still between its entry and
+ * kernel_clone() matters, so a count goes wrong only when more than
+ * CG_CLONE3_MARKS clone3 calls that the entry audited or retried are in
+ * flight at once. Other calls pay one atomic read.
  */
 #include <linux/atomic.h>
 #include <linux/sched.h>

@@ -27,6 +27,7 @@ struct cg_request {
 	/* clone3's entry only */
 	u64 clone3_size;	/* the size argument (A1) */
 	bool previewed;		/* flags and set_tid were read from user memory */
+	bool preview_faulted;	/* the read was tried and faulted */
 	/* create_user_ns() returned EPERM (the C10/U3 probe) */
 	bool userns_eperm;
 	/* setns only */
@@ -121,15 +122,15 @@ bool cg_in_unshare(void);
 void cg_clone3_preview(struct cg_request *rq, unsigned long uargs);
 void cg_current_request(struct cg_request *rq);
 
-/* ---- probes.c: kretprobes (C10/U3, clone3's return) --------------------- */
+/* ---- probes.c: kretprobes (C10/U3) -------------------------------------- */
 
 int cg_probes_init(void);
 void cg_probes_exit(void);
 int cg_probes_coverage(char *buf, int n);
 
-/* ---- clone3_mark.c: one audit record per clone3 call ------------------- */
+/* ---- clone3_mark.c: one answer and one record per clone3 call ---------- */
 
-enum cg_clone3_mark_state { CG_CLONE3_NONE, CG_CLONE3_RECORDED, CG_CLONE3_UNREAD };
+enum cg_clone3_mark_state { CG_CLONE3_NONE, CG_CLONE3_RECORDED, CG_CLONE3_RETRIED };
 
 enum cg_clone3_mark_state cg_clone3_mark_take(void);
 void cg_clone3_mark_set(enum cg_clone3_mark_state state);

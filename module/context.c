@@ -73,18 +73,24 @@ struct cg_clone3_args {
 	    tls, set_tid, set_tid_size, cgroup;
 };
 
-/* Read clone3's struct without faulting; rq->previewed says if it worked. */
+/*
+ * Read clone3's struct without faulting; rq->previewed says if it worked,
+ * rq->preview_faulted that it was tried (a size gVisor reads) and faulted.
+ */
 void cg_clone3_preview(struct cg_request *rq, unsigned long uargs)
 {
 	struct cg_clone3_args a = {};
 
-	if (rq->clone3_size >= CG_CLONE_ARGS_SIZE_MIN && rq->clone3_size <= sizeof(a) &&
-	    !copy_from_user_nofault(&a, (const void __user *)uargs, rq->clone3_size)) {
-		rq->previewed = true;
-		rq->flags = a.flags;
-		rq->exit_signal = a.exit_signal;
-		rq->set_tid = a.set_tid != 0;
+	if (rq->clone3_size < CG_CLONE_ARGS_SIZE_MIN || rq->clone3_size > sizeof(a))
+		return;
+	if (copy_from_user_nofault(&a, (const void __user *)uargs, rq->clone3_size)) {
+		rq->preview_faulted = true;
+		return;
 	}
+	rq->previewed = true;
+	rq->flags = a.flags;
+	rq->exit_signal = a.exit_signal;
+	rq->set_tid = a.set_tid != 0;
 }
 
 /*

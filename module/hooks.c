@@ -26,12 +26,12 @@
  *                         not race gets gVisor's errno where Linux would fail
  *                         earlier with another one (set_tid). The preview never
  *                         allows anything kernel_clone() then refuses. If the
- *                         preview faults (a page not mapped yet), the call is
- *                         marked (clone3_mark.c): kernel_clone() decides it,
- *                         or, if Linux refuses it first, a kretprobe on the
- *                         syscall's return reads the struct again and gives
- *                         gVisor's errno (enforce) or records it (audit). A
- *                         call audited at the entry is marked too, so that
+ *                         preview faults (a page not mapped yet), the call
+ *                         goes to a stub that faults the struct in and has
+ *                         the call restarted, once (cg_clone3_fault_in()):
+ *                         no return probe, so an ordinary clone3 pays for
+ *                         nothing but the preview. A call audited at the
+ *                         entry is marked (clone3_mark.c), so that
  *                         kernel_clone() does not record it a second time.
  *   ksys_unshare()        flags are a register value; the rewrite happens on
  *                         the kernel's argument, never in user registers.
@@ -61,12 +61,15 @@
 #error "clonegate supports x86-64 only (its hooks read x86-64 and ia32 syscall registers)"
 #endif
 
+#include <linux/compat.h>
+#include <linux/errno.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/ftrace.h>
 #include <linux/magic.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/pagemap.h>
 #include <linux/pid_namespace.h>
 #include <linux/proc_ns.h>
 #include <linux/ratelimit.h>
@@ -92,6 +95,30 @@ static noinline long cg_ret_ebadf(void)	{ return -EBADF; }
 static noinline long cg_ret_einval(void)	{ return -EINVAL; }
 static noinline long cg_ret_eusers(void)	{ return -EUSERS; }
 static noinline long cg_ret_enotsup(void)	{ return -EOPNOTSUPP; }
+
+/*
+ * clone3 whose struct the entry could not read (a page not mapped yet):
+ * fault it in, as Linux's own copy would, and have the call restarted, so
+ * that the entry reads it this time and gives gVisor's answer even where
+ * Linux would refuse first. The stub is the syscall's body (reached like
+ * the others, its argument the user's registers as the syscall's wrapper
+ * gets them): it may sleep. -ERESTARTNOINTR with TIF_NOTIFY_SIGNAL set is
+ * how the kernel restarts a call with no signal pending (get_signal()
+ * clears the flag; a signal that does arrive is handled, then the call
+ * restarts): the registers are as the caller left them. One retry per
+ * call: if the entry still cannot read the struct, Linux proceeds
+ * (CG_CLONE3_RETRIED, clone3_mark.c).
+ */
+static noinline long cg_clone3_fault_in(const struct pt_regs *uregs)
+{
+	bool ia32 = in_ia32_syscall();
+	unsigned long uargs = ia32 ? uregs->bx : uregs->di;
+	unsigned long size = ia32 ? uregs->cx : uregs->si;
+
+	fault_in_readable((const char __user *)uargs, size);
+	set_tsk_thread_flag(current, TIF_NOTIFY_SIGNAL);
+	return -ERESTARTNOINTR;
+}
 
 static unsigned long cg_stub(int err)
 {
@@ -223,24 +250,26 @@ static void cg_on_clone3(struct pt_regs *regs, bool ia32)
 
 	rcu_read_lock();
 	s = cg_scope_of_current();
-	if (!s)
+	if (!s) {
+		/* A mark an earlier call left (Linux refused it first) goes now. */
+		cg_clone3_mark_take();
 		goto out;
-	/*
-	 * A fault decides nothing here: Linux copies the struct again and
-	 * kernel_clone() checks (in audit mode, the return probe if Linux
-	 * refused first).
-	 */
+	}
 	cg_clone3_preview(&rq, ia32 ? uregs->bx : uregs->di);
+	/* A fault: fault the struct in and restart, once (cg_clone3_fault_in()). */
+	if (rq.preview_faulted && cg_clone3_mark_take() != CG_CLONE3_RETRIED) {
+		cg_clone3_mark_set(CG_CLONE3_RETRIED);
+		regs->ip = (unsigned long)cg_clone3_fault_in;
+		goto out;
+	}
 	/* clone3 is counted here, once, whether or not Linux reaches kernel_clone(). */
 	cg_checked(s, rq.entry);
 	rule = cg_decide_clone3_entry(&cg_profiles[s->profile], &rq);
 	if (rule > CG_RULE_NONE)
 		cg_verdict(regs, s, &rq, rule);
-	/* What the rest of this call must know: clone3_mark.c. */
+	/* In audit mode, kernel_clone() must not record this call again. */
 	if (rule > CG_RULE_NONE && s->mode == CG_MODE_AUDIT)
 		cg_clone3_mark_set(CG_CLONE3_RECORDED);
-	else if (rule == CG_RULE_NONE && !rq.previewed)
-		cg_clone3_mark_set(CG_CLONE3_UNREAD);
 	else
 		cg_clone3_mark_take();
 out:

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Return probes: answers that can only be given once a function returns.
+ * There is one, on a function only NEWUSER reaches: a kretprobe on a hot
+ * path (clone3, say) would cost every call its entry and return
+ * trampolines.
  *
  *   create_user_ns()   Linux refuses NEWUSER from a chrooted caller with
  *                      EPERM, which is gVisor's C10/U3 errno too; the probe
@@ -9,10 +12,6 @@
  *                      "is the caller chrooted?" ourselves would need path
  *                      references that may sleep, or a call into a function
  *                      the kernel does not export (an IBT hazard, hooks.c).
- *   __{x64,ia32}_sys_clone3  a call whose struct the entry hook could not
- *                      read and that Linux refused before kernel_clone():
- *                      the struct is read again, and gVisor's answer given
- *                      (clone3_mark.c).
  *
  * kretprobes, attached by name (no address needed). Handlers run in probe
  * context: no sleeping. A probe that cannot be attached leaves what it
@@ -49,62 +48,10 @@ out:
 	return 0;
 }
 
-/* ---- clone3's return: calls Linux refused before kernel_clone() -------- */
-
-/* Arm the return probe only for calls in a scope. */
-static int cg_on_clone3_call(struct kretprobe_instance *ri, struct pt_regs *regs)
-{
-	bool scoped;
-
-	rcu_read_lock();
-	scoped = cg_scope_of_current();
-	rcu_read_unlock();
-	return scoped ? 0 : 1;
-}
-
-/*
- * An "unread" mark still there means that the entry could not read the
- * struct and that Linux refused the call before kernel_clone() (which takes
- * the mark). Linux's own copy has faulted the struct in by now: read it
- * again and give the answer the entry would have given. The call is
- * refused either way, so in enforce mode only its errno changes, to
- * gVisor's; in audit mode it is recorded, once.
- */
-static int cg_on_clone3_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
-{
-	struct cg_request rq = {
-		.entry = in_ia32_syscall() ? CG_ENTRY_IA32_CLONE3 : CG_ENTRY_CLONE3,
-	};
-	const struct cg_scope *s;
-	unsigned long a[6];
-	int rule;
-
-	if (cg_clone3_mark_take() != CG_CLONE3_UNREAD || (long)regs_return_value(regs) >= 0)
-		return 0;
-	rcu_read_lock();
-	s = cg_scope_of_current();
-	if (!s)
-		goto out;
-	syscall_get_arguments(current, task_pt_regs(current), a);
-	rq.clone3_size = a[1];
-	cg_clone3_preview(&rq, a[0]);
-	if (!rq.previewed)
-		goto out;
-	rule = cg_decide_clone3_entry(&cg_profiles[s->profile], &rq);
-	if (rule <= CG_RULE_NONE)
-		goto out;
-	cg_record(s, &rq, rule, s->mode);
-	if (s->mode == CG_MODE_ENFORCE)
-		regs_set_return_value(regs, -cg_rules[rule].err);
-out:
-	rcu_read_unlock();
-	return 0;
-}
-
 /*
  * The kretprobes, attached by name like the hooks. maxactive: calls of one
  * function tracked at once; beyond, a probe misses (nmissed): a C10/U3
- * refusal goes uncounted, or a clone3 mark waits for the task's next clone3.
+ * refusal goes uncounted.
  */
 struct cg_probe {
 	const char *covers;
@@ -121,10 +68,6 @@ struct cg_probe {
 static struct cg_probe cg_probes[] = {
 	CG_PROBE("create_user_ns", NULL, cg_on_create_user_ns_ret,
 		 "C10 and U3 counted (Linux refuses)"),
-	CG_PROBE("__x64_sys_clone3", cg_on_clone3_call, cg_on_clone3_ret,
-		 "clone3: gVisor's answer when the entry could not read the struct"),
-	CG_PROBE("__ia32_sys_clone3", cg_on_clone3_call, cg_on_clone3_ret,
-		 "ia32_clone3: gVisor's answer when the entry could not read the struct"),
 };
 
 /* Attach every probe; returns how many could not be. */

@@ -12,11 +12,12 @@
  * also be seen, or the race was not exercised: the callers go past their
  * minimum number of calls until they are, within a time bound (cg_test.h).
  *
- * kernel_copy_decides: the deterministic form of the same property. The
- * struct sits in a shared page whose page-table entry is absent, so the
- * module's no-fault preview at clone3's entry cannot read it while Linux's
- * copy faults it in: every refusal must then come from kernel_clone(), on
- * the kernel's copy, with the spec's errno.
+ * kernel_copy_decides: the struct sits in a shared page whose page-table
+ * entry is absent, so the module's no-fault preview at clone3's entry
+ * cannot read it: the entry faults it in and the call restarts. Every row
+ * must get the spec's errno and count once, C1-C3 from the restarted
+ * entry, C5 (which the entry never decides) from kernel_clone() on the
+ * kernel's copy.
  *
  * unload_under_load: the module is unloaded and loaded again, with a policy
  * re-applied each time, while both CPUs make every kind of call the hooks

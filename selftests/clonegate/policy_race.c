@@ -12,12 +12,14 @@
  * also be seen, or the race was not exercised: the callers go past their
  * minimum number of calls until they are, within a time bound (cg_test.h).
  *
- * kernel_copy_decides: the struct sits in a shared page whose page-table
- * entry is absent, so the module's no-fault preview at clone3's entry
- * cannot read it: the entry faults it in and the call restarts. Every row
- * must get the spec's errno and count once, C1-C3 from the restarted
- * entry, C5 (which the entry never decides) from kernel_clone() on the
- * kernel's copy.
+ * kernel_copy_decides: the deterministic form of the same property. The
+ * struct sits in a shared page whose page-table entry is absent, so the
+ * module's no-fault preview at clone3's entry cannot read it; the module
+ * faults it in and restarts the call, and a tracer moves the restarted
+ * call's struct to a second cold page, so the entry cannot read it again
+ * and Linux's copy goes on: every refusal must then come from
+ * kernel_clone(), on the kernel's copy, with the spec's errno (NEWTIME is
+ * one Linux allows), and each call is restarted exactly once.
  *
  * unload_under_load: the module is unloaded and loaded again, with a policy
  * re-applied each time, while both CPUs make every kind of call the hooks
@@ -28,6 +30,8 @@
  */
 #include "cg_test.h"
 #include <sys/mman.h>
+#include <sys/ptrace.h>
+#include <sys/user.h>
 #include <sys/syscall.h>
 #include "kselftest_harness.h"
 
@@ -195,15 +199,24 @@ static const struct copy_row copy_rows[] = {
 	  CG_RULE_C5, EINVAL },
 };
 
-/* In the scope: each call with the struct's page not mapped; report results. */
-static void copy_subject(int memfd, int out)
+/*
+ * In the scope, traced: each call with its struct in two pages of a memfd,
+ * the same bytes in both, neither mapped in this process's page tables.
+ * The first attempt faults at the entry, is faulted in and restarted; the
+ * tracer points the restart at the second, still cold page, so the
+ * restarted entry cannot read it either and Linux's copy decides.
+ */
+static void copy_subject(int memfd, int go, int out)
 {
 	static int tid_slot = WANT_TID, pidfd = -1;
 	long res[sizeof(copy_rows) / sizeof(copy_rows[0])];
 	struct t_clone_args *a;
 	size_t i;
+	char c;
 
-	a = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
+	if (read(go, &c, 1) != 1)
+		_exit(4);
+	a = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
 	if (a == MAP_FAILED)
 		_exit(2);
 	for (i = 0; i < sizeof(copy_rows) / sizeof(copy_rows[0]); i++) {
@@ -215,8 +228,9 @@ static void copy_subject(int memfd, int out)
 			a->set_tid = (uintptr_t)&tid_slot;
 			a->set_tid_size = 1;
 		}
-		/* Drop the mapping's PTE; the data stays in the memfd. */
-		if (madvise(a, 4096, MADV_DONTNEED))
+		memcpy((char *)a + 4096, a, sizeof(*a));
+		/* Drop the mapping's PTEs; the data stays in the memfd. */
+		if (madvise(a, 8192, MADV_DONTNEED))
 			_exit(3);
 		res[i] = t_sys_clone3_exit(a, 88);
 		if (res[i] > 0)
@@ -227,11 +241,65 @@ static void copy_subject(int memfd, int out)
 	_exit(0);
 }
 
+#define T_ERESTARTNOINTR	513	/* what a tracer sees of a call to be restarted */
+
+/* Point the tracee's clone3 struct argument 4096 bytes further. */
+static int t_next_page(pid_t pid)
+{
+	struct user_regs_struct regs;
+
+	if (ptrace(PTRACE_GETREGS, pid, 0, &regs))
+		return -errno;
+#ifdef __i386__
+	regs.ebx += 4096;
+#else
+	regs.rdi += 4096;
+#endif
+	return ptrace(PTRACE_SETREGS, pid, 0, &regs) ? -errno : 0;
+}
+
+/*
+ * Trace pid's syscalls until it exits; at each clone3 that returns
+ * ERESTARTNOINTR, move its struct to the next page. Returns how many
+ * clone3 calls were restarted, or -errno.
+ */
+static int t_trace_clone3_restarts(pid_t pid, int go)
+{
+	struct __ptrace_syscall_info info;
+	int restarts = 0, st, sig;
+	long nr = -1;
+
+	if (ptrace(PTRACE_SEIZE, pid, 0, PTRACE_O_TRACESYSGOOD) ||
+	    ptrace(PTRACE_INTERRUPT, pid, 0, 0) || waitpid(pid, &st, 0) != pid ||
+	    ptrace(PTRACE_SYSCALL, pid, 0, 0) || write(go, "g", 1) != 1)
+		return -errno;
+	while (waitpid(pid, &st, 0) == pid && WIFSTOPPED(st)) {
+		sig = 0;
+		if (WSTOPSIG(st) == (SIGTRAP | 0x80)) {
+			if (ptrace(PTRACE_GET_SYSCALL_INFO, pid, sizeof(info), &info) <= 0)
+				return -errno;
+			if (info.op == PTRACE_SYSCALL_INFO_ENTRY)
+				nr = info.entry.nr;
+			if (info.op == PTRACE_SYSCALL_INFO_EXIT && nr == T_NR_CLONE3 &&
+			    info.exit.rval == -T_ERESTARTNOINTR) {
+				if (t_next_page(pid))
+					return -errno;
+				restarts++;
+			}
+		} else if (st >> 16 == 0) {
+			sig = WSTOPSIG(st);	/* a signal for the tracee: deliver it */
+		}
+		if (ptrace(PTRACE_SYSCALL, pid, 0, sig))
+			return -errno;
+	}
+	return restarts;
+}
+
 TEST_F(race, kernel_copy_decides)
 {
 	long res[sizeof(copy_rows) / sizeof(copy_rows[0])];
 	struct cg_counters c0, c1;
-	int p[2], memfd;
+	int p[2], go[2], memfd, restarts;
 	size_t i;
 	pid_t pid;
 
@@ -239,18 +307,26 @@ TEST_F(race, kernel_copy_decides)
 		return;
 	memfd = memfd_create("cgtest-args", MFD_CLOEXEC);
 	ASSERT_LE(0, memfd);
-	ASSERT_EQ(0, ftruncate(memfd, 4096));
+	ASSERT_EQ(0, ftruncate(memfd, 8192));
 	ASSERT_EQ(0, t_apply(self->cg.fd, CG_SCOPE_CGROUP, CG_PROFILE_GVISOR_21D66119,
 			     CG_MODE_ENFORCE));
 	ASSERT_EQ(0, t_counters(&c0));
 	ASSERT_EQ(0, pipe(p));
+	ASSERT_EQ(0, pipe(go));
 	pid = t_fork_in(&self->cg, 1);
 	ASSERT_LE(0, pid);
 	if (pid == 0)
-		copy_subject(memfd, p[1]);
+		copy_subject(memfd, go[0], p[1]);
+	close(p[1]);
+	close(go[0]);
+	restarts = t_trace_clone3_restarts(pid, go[1]);
+	if (restarts < 0)
+		kill(pid, SIGKILL);	/* a subject left stopped would never write */
+	ASSERT_LE(0, restarts) TH_LOG("tracing: %s", strerror(-restarts));
 	ASSERT_EQ(sizeof(res), read(p[0], res, sizeof(res)));
-	waitpid(pid, NULL, 0);
 	ASSERT_EQ(0, t_counters(&c1));
+	/* Each call was restarted once: the entry never read a struct. */
+	EXPECT_EQ((int)(sizeof(copy_rows) / sizeof(copy_rows[0])), restarts);
 	for (i = 0; i < sizeof(copy_rows) / sizeof(copy_rows[0]); i++)
 		EXPECT_EQ(-copy_rows[i].err, res[i]) TH_LOG("%s", copy_rows[i].name);
 	EXPECT_EQ(3, c1.refused[CG_RULE_C1] - c0.refused[CG_RULE_C1]);
@@ -258,7 +334,7 @@ TEST_F(race, kernel_copy_decides)
 	EXPECT_EQ(1, c1.refused[CG_RULE_C3] - c0.refused[CG_RULE_C3]);
 	EXPECT_EQ(1, c1.refused[CG_RULE_C5] - c0.refused[CG_RULE_C5]);
 	close(p[0]);
-	close(p[1]);
+	close(go[1]);
 	close(memfd);
 }
 

@@ -51,6 +51,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <clonegate/raw_clone.h>
+
 
 static uint64_t now_ns(void)
 {
@@ -122,28 +124,6 @@ static void op_pthread(void)
 		die("pthread");
 }
 
-/*
- * clone3 whose child calls exit(0) at once, in assembly, without touching
- * memory: safe for a CLONE_VM thread with no stack. The raw result (-errno
- * on failure). x86-64, as the benchmarks are.
- */
-static long clone3_exit_at_once(struct clone_args *args, size_t size)
-{
-	long ret;
-
-	asm volatile("syscall\n\t"
-		     "test %%rax, %%rax\n\t"
-		     "jnz 1f\n\t"
-		     "mov $60, %%eax\n\t"	/* the child: exit(0) */
-		     "xor %%edi, %%edi\n\t"
-		     "syscall\n\t"
-		     "1:"
-		     : "=a"(ret)
-		     : "0"(__NR_clone3), "D"(args), "S"(size)
-		     : "rcx", "r11", "memory");
-	return ret;
-}
-
 /* A thread that exits at once, joined through CHILD_CLEARTID. */
 static void op_clone3_thread(void)
 {
@@ -156,7 +136,7 @@ static void op_clone3_thread(void)
 	long ret;
 
 	ctid = -1;
-	ret = clone3_exit_at_once(&a, CLONE_ARGS_SIZE_VER0);
+	ret = cg_raw_clone3_exit(&a, CLONE_ARGS_SIZE_VER0);
 	if (ret < 0) {
 		errno = -ret;
 		die("clone3");

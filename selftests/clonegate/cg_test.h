@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "clonegate/abi.h"
+#include "clonegate/raw_clone.h"
 
 /* Flag values from the spec, section 1. */
 #define T_NEWTIME	0x00000080ULL
@@ -62,13 +63,13 @@
 /* Syscall numbers of the ABI this binary is built for. */
 #ifdef __i386__
 #define T_NR_FORK	2
-#define T_NR_CLONE	120
+#define T_NR_CLONE	CG_RAW_NR_CLONE
 #define T_NR_VFORK	190
 #define T_NR_UNSHARE	310
 #define T_NR_SETNS	346
 #define T_IA32		1
 #else
-#define T_NR_CLONE	56
+#define T_NR_CLONE	CG_RAW_NR_CLONE
 #define T_NR_FORK	57
 #define T_NR_VFORK	58
 #define T_NR_UNSHARE	272
@@ -84,76 +85,15 @@ struct t_clone_args {
 	uint64_t tail[4];	/* room for oversized-size tests */
 };
 
-/*
- * Raw clone-family syscalls whose child calls exit(0) at once, in assembly,
- * without touching memory: safe with any flags (CLONE_VM, no stack, ...).
- * Return the raw syscall result (-errno on failure).
- */
+/* Raw clone and clone3 whose child exits at once: <clonegate/raw_clone.h>. */
 static inline long t_sys_clone_exit(uint64_t flags, void *ptid, void *ctid)
 {
-	long ret;
-#ifdef __i386__
-	/* ia32 clone: ebx flags, ecx stack, edx ptid, esi tls, edi ctid */
-	asm volatile("push %%ebx\n\t"
-		     "mov %[fl], %%ebx\n\t"
-		     "int $0x80\n\t"
-		     "test %%eax, %%eax\n\t"
-		     "jnz 1f\n\t"
-		     "mov $1, %%eax\n\t"
-		     "xor %%ebx, %%ebx\n\t"
-		     "int $0x80\n\t"
-		     "1: pop %%ebx"
-		     : "=a"(ret)
-		     : "0"(T_NR_CLONE), [fl] "r"((uint32_t)flags), "c"(0), "d"(ptid),
-		       "S"(0), "D"(ctid)
-		     : "memory");
-#else
-	register long r10 asm("r10") = (long)ctid;
-	register long r8 asm("r8") = 0;
-
-	asm volatile("syscall\n\t"
-		     "test %%rax, %%rax\n\t"
-		     "jnz 1f\n\t"
-		     "mov $60, %%eax\n\t"
-		     "xor %%edi, %%edi\n\t"
-		     "syscall\n\t"
-		     "1:"
-		     : "=a"(ret)
-		     : "0"(T_NR_CLONE), "D"(flags), "S"(0), "d"(ptid), "r"(r10), "r"(r8)
-		     : "rcx", "r11", "memory");
-#endif
-	return ret;
+	return cg_raw_clone_exit(flags, ptid, ctid);
 }
 
 static inline long t_sys_clone3_exit(struct t_clone_args *args, size_t size)
 {
-	long ret;
-#ifdef __i386__
-	asm volatile("push %%ebx\n\t"
-		     "mov %[a], %%ebx\n\t"
-		     "int $0x80\n\t"
-		     "test %%eax, %%eax\n\t"
-		     "jnz 1f\n\t"
-		     "mov $1, %%eax\n\t"
-		     "xor %%ebx, %%ebx\n\t"
-		     "int $0x80\n\t"
-		     "1: pop %%ebx"
-		     : "=a"(ret)
-		     : "0"(T_NR_CLONE3), [a] "r"(args), "c"(size)
-		     : "memory");
-#else
-	asm volatile("syscall\n\t"
-		     "test %%rax, %%rax\n\t"
-		     "jnz 1f\n\t"
-		     "mov $60, %%eax\n\t"
-		     "xor %%edi, %%edi\n\t"
-		     "syscall\n\t"
-		     "1:"
-		     : "=a"(ret)
-		     : "0"(T_NR_CLONE3), "D"(args), "S"(size)
-		     : "rcx", "r11", "memory");
-#endif
-	return ret;
+	return cg_raw_clone3_exit(args, size);
 }
 
 /* fork and vfork through their own syscalls (not glibc's clone-based fork). */

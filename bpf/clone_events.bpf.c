@@ -3,36 +3,32 @@
  * clone_events: task creation, the module's decisions, unshare and setns,
  * one record each into one ring buffer (include/clonegate/events.h).
  *
- *   tp_btf/sched_process_fork   one CG_EVENT_CLONE per task created: fires in
- *                               kernel_clone() in the parent, after the child
- *                               exists and before it first runs
+ *   tp_btf/task_newtask         one CG_EVENT_CLONE per task created, with
+ *                               the clone's flags: fires at the end of
+ *                               copy_process() in the parent, after the
+ *                               child exists and before it first runs
  *   raw_tp/clonegate_decision   the module's tracepoint; attached by userspace
  *                               only when the module is loaded
- *   copy_process                kernel_clone_args.flags for the fork handler,
- *                               kept in the calling task's storage (fentry
- *                               or kprobe, by flavour; below)
  *   __{x64,ia32}_sys_unshare    the syscall wrappers, at their return (their
  *   __{x64,ia32}_sys_setns      argument is the user's pt_regs): arguments
  *                               and result. Not ksys_unshare(): the module's
  *                               slow path calls that one again, and the
  *                               wrappers also tell the ABI apart.
  *
- * Flavours; userspace loads and attaches one:
- *   trampoline  fentry/copy_process, fexit/__*_sys_unshare.
+ * Flavours, for unshare only; userspace loads and attaches one:
+ *   trampoline  fexit/__*_sys_unshare.
  *   kprobe      for kernels that refuse trampolines (no
  *               DYNAMIC_FTRACE_WITH_DIRECT_CALLS, lockdown, an LSM policy):
- *               kprobe/copy_process, kretprobe/__*_sys_unshare.
- * Either way one program per hook and no map between entry and return:
- * the flags sit in task storage, where the fork handler finds them (a
- * failed clone's flags are overwritten by the next clone before its fork
- * event; the storage, allocated at a task's first clone, goes with the
- * task), and a return probe reads the arguments from the user's registers
+ *               kretprobe/__*_sys_unshare.
+ * Either way one program per hook and no map between entry and return: a
+ * return probe reads the arguments from the user's registers
  * (task_pt_regs(), which the wrapper was given). A kretprobe that runs out
  * of instances loses that event, uncounted (the kernel's nmissed).
  * setns uses a kretprobe in both: the module hooks __*_sys_setns (and
  * kernel_clone) with an IPMODIFY ftrace op, and a BPF trampoline on the same
  * function breaks ftrace on 6.1 (WARN in arch_ftrace_ops_list_func, then no
  * tracing at all). So no trampoline goes on a function the module hooks.
+ * A clone needs no flavour: tracepoints load wherever BPF does.
  *
  * Cost. Every record pays a reserve, two clock/cpu reads and a commit; the
  * context is plain loads of current's fields. The cgroup path, whose walk
@@ -61,6 +57,8 @@
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 #define PF_KTHREAD	0x00200000
+#define PF_IO_WORKER	0x00000010	/* an io_uring worker */
+#define PF_USER_WORKER	0x00004000	/* 6.4 and later: io_uring's and vhost's workers */
 #define NSFS_MAGIC	0x6e736673
 #define EEXIST		17
 #define CG_PATH_CACHE	1024	/* cgroup paths kept (cgroup_paths) */
@@ -91,14 +89,6 @@ struct {
 	__type(key, __u32);
 	__type(value, __u32);
 } cgroup_filter SEC(".maps");
-
-/* The flags of the task's clone in progress (copy_process entry). */
-struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, __u64);
-} task_clone_flags SEC(".maps");
 
 /*
  * cgroup v2 paths by cgroup id (the kernfs node id: a 64-bit inode number
@@ -494,57 +484,23 @@ static __always_inline void submit(void *e, __u64 size)
 /* ---- clone -------------------------------------------------------------- */
 
 /*
- * copy_process() is about to run for this task's clone: keep its flags in
- * the task's storage for handle_fork(). The module hooks kernel_clone(),
- * not this, and refusals never get here. Other callers of copy_process()
- * in a user task (io_uring's and vhost's workers) make no fork event;
- * their flags are overwritten by the task's next clone before its event.
+ * trace_task_newtask(p, clone_flags) runs at the end of copy_process(), in
+ * the caller, once the child exists (ids, start time, on the task list) and
+ * before it first runs (kernel_clone() wakes it afterwards). It is the one
+ * point that sees both the new task and the flags of the clone, so a clone
+ * costs one program and no state kept between two. copy_process() also
+ * makes tasks that are no clone of the caller's: kernel threads (their
+ * parent is one: not wanted()) and workers a user task starts for the
+ * kernel (io_uring's, vhost's on 6.4 and later), which sched_process_fork
+ * never reported either.
  */
-static __always_inline void save_clone_flags(struct task_struct *task, __u64 clone_flags)
+SEC("tp_btf/task_newtask")
+int BPF_PROG(handle_fork, struct task_struct *child, u64 clone_flags)
 {
-	__u64 *flags;
-
-	flags = bpf_task_storage_get(&task_clone_flags, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (flags)
-		*flags = clone_flags;
-}
-
-SEC("fentry/copy_process")
-int BPF_PROG(copy_process_fentry, struct pid *pid, int trace, int node,
-	     struct kernel_clone_args *args)
-{
-	struct task_struct *task = bpf_get_current_task_btf();
-
-	if (wanted(task))
-		save_clone_flags(task, args->flags);
-	return 0;
-}
-
-/* The kprobe flavour's twin: the same, no return probe either. */
-SEC("kprobe/copy_process")
-int BPF_KPROBE(copy_process_kprobe, struct pid *pid, int trace, int node,
-	       struct kernel_clone_args *args)
-{
-	struct task_struct *task = bpf_get_current_task_btf();
-
-	if (wanted(task))
-		save_clone_flags(task, BPF_CORE_READ(args, flags));
-	return 0;
-}
-
-/*
- * trace_sched_process_fork(current, p) runs in kernel_clone() after
- * copy_process() succeeded, so "parent" is the caller (not necessarily the
- * child's real_parent: CLONE_PARENT and CLONE_THREAD differ) and the child's
- * ids and start time are final; the child has not run yet.
- */
-SEC("tp_btf/sched_process_fork")
-int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
-{
+	struct task_struct *parent = bpf_get_current_task_btf();
 	struct cg_event_clone *e;
-	__u64 *flags;
 
-	if (!wanted(parent))
+	if (!wanted(parent) || (child->flags & (PF_IO_WORKER | PF_USER_WORKER)))
 		return 0;
 	if (!RESERVE(e, CG_EVENT_CLONE))
 		return 0;
@@ -553,15 +509,8 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 	e->created_tid = child->pid;
 	e->created_tgid = child->tgid;
 	e->created_start_time_ns = child->start_time;
+	e->flags = clone_flags;
 	e->pad = 0;
-	flags = bpf_task_storage_get(&task_clone_flags, parent, 0, 0);
-	if (flags) {
-		e->flags = *flags;
-		e->status = 0;
-	} else {
-		e->flags = 0;
-		e->status = CG_CLONE_FLAGS_UNKNOWN;
-	}
 	submit(e, sizeof(*e));
 	return 0;
 }

@@ -48,7 +48,6 @@ struct ev {
 			__u32 tid, tgid;
 			long long start_time_ns;	/* CLOCK_REALTIME */
 			__u64 flags;
-			bool flags_unknown;
 		} clone;
 		struct {
 			__u32 entry_point, rule, mode, profile;

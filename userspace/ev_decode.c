@@ -182,7 +182,6 @@ bool ev_decode(struct ev *ev, const void *data, size_t len, long long off)
 		ev->clone.tgid = e->created_tgid;
 		ev->clone.start_time_ns = (long long)e->created_start_time_ns + off;
 		ev->clone.flags = e->flags;
-		ev->clone.flags_unknown = e->status & CG_CLONE_FLAGS_UNKNOWN;
 		break;
 	}
 	case CG_EVENT_DECISION: {

@@ -35,8 +35,7 @@ void text_print_event(FILE *f, const struct ev *ev)
 	switch (ev->type) {
 	case CG_EVENT_CLONE:
 		ev_flag_names(ev->clone.flags, fl, sizeof(fl));
-		fprintf(f, "-> %u %u flags=%s", ev->clone.tgid, ev->clone.tid,
-			ev->clone.flags_unknown ? "?" : fl);
+		fprintf(f, "-> %u %u flags=%s", ev->clone.tgid, ev->clone.tid, fl);
 		break;
 	case CG_EVENT_DECISION:
 		ev_flag_names(ev->decision.flags, fl, sizeof(fl));

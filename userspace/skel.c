@@ -120,10 +120,8 @@ struct probe {
 #define PROBES(skel)								\
 	{									\
 		PROBE(handle_fork, PROBE_ALWAYS, false),			\
-		PROBE(copy_process_fentry, PROBE_TRAMPOLINE, false),		\
 		PROBE(x64_unshare_fexit, PROBE_TRAMPOLINE, false),		\
 		PROBE(ia32_unshare_fexit, PROBE_TRAMPOLINE, true),		\
-		PROBE(copy_process_kprobe, PROBE_KPROBE, false),		\
 		PROBE(x64_unshare_exit, PROBE_KPROBE, false),			\
 		PROBE(ia32_unshare_exit, PROBE_KPROBE, true),			\
 		PROBE(x64_setns_exit, PROBE_KPROBE_BOTH, false),		\
@@ -162,10 +160,10 @@ static void choose_programs(struct clone_events_bpf *skel, bool trampolines)
 }
 
 /*
- * Attach every program of the flavour but the decision one. The fork
- * tracepoint is required; without kprobes (CONFIG_KPROBES=n) the kprobe
- * flavour loses clone flags and unshare events, and either loses setns
- * events, which we say once. Returns 0, or -errno with *step saying what
+ * Attach every program of the flavour but the decision one. The task
+ * creation tracepoint is required; without kprobes (CONFIG_KPROBES=n) the
+ * kprobe flavour loses unshare events, and either loses setns events, which
+ * we say once. Returns 0, or -errno with *step saying what
  * failed.
  */
 static int attach_all(struct clone_events_bpf *skel, bool trampolines, char *step, size_t len)
@@ -207,7 +205,7 @@ static int attach_all(struct clone_events_bpf *skel, bool trampolines, char *ste
 	if (no_kprobes && trampolines)
 		p_err("warning: this kernel has no kprobes (CONFIG_KPROBES): there are no setns events");
 	else if (no_kprobes)
-		p_err("warning: this kernel has no kprobes (CONFIG_KPROBES): clone flags are not known (reported as 0) and there are no unshare or setns events");
+		p_err("warning: this kernel has no kprobes (CONFIG_KPROBES): there are no unshare or setns events");
 	else if (no_ia32)
 		p_err("warning: this kernel has no ia32 syscall entry points: 32-bit unshare and setns are not reported");
 	return 0;

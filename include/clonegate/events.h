@@ -26,7 +26,7 @@
 #include <linux/types.h>
 #endif
 
-#define CG_EVENTS_VERSION	4
+#define CG_EVENTS_VERSION	5
 #define CG_COMM_LEN		16	/* TASK_COMM_LEN */
 #define CG_PATH_LEN		256	/* cwd and cgroup path buffers, power of two */
 #define CG_PATH_DEPTH		32	/* most components a path walk follows */
@@ -118,7 +118,6 @@ struct cg_event_task {
 };
 
 /* CG_EVENT_CLONE: one record per task created, threads included. */
-#define CG_CLONE_FLAGS_UNKNOWN	0x1	/* no kernel_clone() entry was seen: flags is 0 */
 struct cg_event_clone {
 	struct cg_event_hdr hdr;
 	struct cg_event_task ctx;	/* the caller of clone/fork/... */
@@ -126,8 +125,7 @@ struct cg_event_clone {
 	__u32 created_tgid;
 	__u64 created_start_time_ns;	/* CLOCK_MONOTONIC */
 	__u64 flags;			/* kernel_clone_args.flags (no exit signal byte) */
-	__u32 status;			/* CG_CLONE_FLAGS_UNKNOWN */
-	__u32 pad;
+	__u64 pad;
 };
 
 /* CG_EVENT_DECISION: the module's clonegate:clonegate_decision tracepoint. */

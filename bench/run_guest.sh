@@ -1,8 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# bench/run_guest.sh matrix ROUNDS | pipeline - the benchmark, inside one
-# guest boot (bench/run boots one of each per kernel).
+# bench/run_guest.sh matrix ROUNDS [CONFIGS [WORKLOADS]] | pipeline - the
+# benchmark, inside one guest boot (bench/run boots one of each per kernel).
+# CONFIGS and WORKLOADS (space-separated, as below) narrow a matrix run for
+# an experiment; make bench runs them all.
 #
 # matrix: under qemu -icount (1 vCPU; the guest clock counts instructions),
 # each round visits every configuration (in a rotated order, so nothing
@@ -14,6 +16,8 @@
 #   enforce_json   + clonegate events --json to /dev/null (fentry flavour)
 #   enforce_gvisor + clonegate events to a reading gVisor-protocol socket
 #   enforce_json_kprobe  + clonegate events --json --probes kprobe
+#   json           the JSON collector alone, module not loaded: the events'
+#                  own cost, apart from the module's
 # Then one profile pass: enforce_json with kernel.bpf_stats_enabled=1, and
 # per workload the run count and run time of every BPF program (their
 # in-path cost, instruction by instruction; stats are off in the rounds, as
@@ -35,8 +39,8 @@ CGDIR=/sys/fs/cgroup/bench
 OUT=/results/bench.tsv
 BPF=/results/bpf.tsv
 EXTRA=/results/extra.txt
-CONFIGS="base off enforce enforce_json enforce_gvisor enforce_json_kprobe"
-WORKLOADS="fork:200 vfork_exec:100 pthread:500 clone3_thread:500 unshare0:5000 setns_uts:2000 getpid:20000"
+CONFIGS=${3:-base off enforce json enforce_json enforce_gvisor enforce_json_kprobe}
+WORKLOADS=${4:-fork:200 vfork_exec:100 pthread:1000 clone3_thread:500 unshare0:5000 setns_uts:2000 getpid:20000}
 
 mkdir -p "$CGDIR" /results
 collector=
@@ -75,8 +79,9 @@ start_collector() {
 configure() {
 	stop_collector
 	case $1 in
-	base)
+	base|json)
 		grep -q '^clonegate ' /proc/modules && { rmmod clonegate || exit 1; }
+		[ "$1" = json ] && start_collector --json --output /dev/null --probes fentry
 		return 0 ;;
 	esac
 	grep -q '^clonegate ' /proc/modules || insmod "$KO" || exit 1
@@ -130,6 +135,10 @@ measure() { # WORKLOAD N
 matrix() {
 	: >"$OUT"
 	: >"$BPF"
+	# ASLR off: where a process's mappings land changes how many
+	# page-table pages and faults its threads cost (pthread moved by +-3%
+	# from one run to the next with it on; -icount counts every one).
+	echo 0 >/proc/sys/kernel/randomize_va_space
 	r=1
 	while [ $r -le "$ROUNDS" ]; do
 		set -- $CONFIGS
@@ -159,6 +168,9 @@ matrix() {
 		$B bpf-stats >/tmp/s0
 		in_cgroup $B "$w" "$n" >/dev/null || exit 1
 		$B bpf-stats >/tmp/s1
+		mkdir -p /results/bpf-raw
+		cp /tmp/s0 "/results/bpf-raw/$w.before"
+		cp /tmp/s1 "/results/bpf-raw/$w.after"
 		# per program: runs and ns during this workload
 		awk -v w="$w" 'NR == FNR { r[$1] = $2; t[$1] = $3; next }
 			($2 - r[$1]) > 0 { printf "%s %s %d %d\n", w, $1, $2 - r[$1], $3 - t[$1] }' \
@@ -197,7 +209,7 @@ pipeline() {
 case $MODE in
 matrix) matrix ;;
 pipeline) pipeline ;;
-*) echo "usage: run_guest.sh matrix ROUNDS | pipeline" >&2; exit 2 ;;
+*) echo "usage: run_guest.sh matrix ROUNDS [CONFIGS [WORKLOADS]] | pipeline" >&2; exit 2 ;;
 esac
 stop_collector
 grep -q '^clonegate ' /proc/modules && rmmod clonegate

@@ -52,12 +52,13 @@ static int do_profile_help(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	printf("Usage: clonegate profile { list | show PROFILE | validate FILE | help }\n"
-	       "                         [--json]\n"
+	printf("Usage: clonegate profile { list | show PROFILE | validate FILE |\n"
+	       "                           diff PROFILE PROFILE | help } [--json]\n"
 	       "\n"
 	       "  list           the profiles this build knows\n"
 	       "  show PROFILE   what PROFILE refuses and with which errno\n"
 	       "  validate FILE  whether a profile file is valid, and where it is not\n"
+	       "  diff A B       which flags and rules differ between two profiles\n"
 	       "\n"
 	       "Built-in profiles are tables compiled into the module and this command\n"
 	       "alike (include/clonegate/tables.h), so what is shown is what the module\n"
@@ -333,6 +334,7 @@ static const struct cmd cmds[] = {
 	{ "list",	profile_list },
 	{ "show",	profile_show },
 	{ "validate",	profile_validate },
+	{ "diff",	profile_diff },
 	{ "help",	do_profile_help },
 	{ 0 }
 };

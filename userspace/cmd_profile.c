@@ -174,7 +174,7 @@ static void show_json(const struct profile *pf)
 		if (!(p->rules & CG_RULE_BIT(cg_rule_order[i])))
 			jw_string(NULL, cg_rules[cg_rule_order[i]].name);
 	jw_end_array();
-	flag_list("setns_types", p->setns_types);
+	flag_list("setns_types", p->setns_types & PF_NS_FLAGS);
 	flag_list("unshare_handled", p->unshare_handled);
 	jw_end_object();
 	jw_end_line();
@@ -195,7 +195,8 @@ static void show_text(const struct profile *pf)
 		       pf->id == CG_DEFAULT_PROFILE ? " (default)" : "", p->what);
 
 	if (p->rules & CG_RULE_BIT(CG_RULE_C1))
-		printf("clone flags (C1: any other flag -> EINVAL)\n");
+		printf("clone flags (C1: any other flag -> %s)\n",
+		       errno_name(profile_rule_errno(pf, CG_RULE_C1)));
 	else
 		printf("clone flags\n");
 	if (p->clone_supported == ~0ULL) {
@@ -234,8 +235,9 @@ static void show_text(const struct profile *pf)
 	if (p->setns_types == ~0ULL)
 		printf("any namespace\n");
 	else {
-		flag_list(NULL, p->setns_types);
-		printf(" (any other namespace file -> EINVAL, S2)\n");
+		flag_list(NULL, p->setns_types & PF_NS_FLAGS);
+		printf(" (any other namespace file -> %s, S2)\n",
+		       errno_name(profile_rule_errno(pf, CG_RULE_S2)));
 	}
 
 	if (p->rules & CG_RULE_BIT(CG_RULE_C13)) {

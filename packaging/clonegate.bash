@@ -13,7 +13,7 @@ _clonegate()
 	local cur prev words cword
 	_init_completion || return
 
-	local profiles="gvisor-21d66119 gvisor-8623c872 linux"
+	local profiles="gvisor-21d66119 gvisor-8623c872 linux gvisor-head gvisor-head-cgroup2"
 	local i obj= verb= n=0
 	for ((i = 1; i < cword; i++)); do
 		case ${words[i]} in
@@ -52,8 +52,10 @@ _clonegate()
 		esac ;;
 	profile)
 		case $verb in
-		'') COMPREPLY=($(compgen -W "list show help" -- "$cur")) ;;
-		show) COMPREPLY=($(compgen -W "$profiles --json --help" -- "$cur")) ;;
+		'') COMPREPLY=($(compgen -W "list show validate diff help" -- "$cur")) ;;
+		show | diff) COMPREPLY=($(compgen -W "$profiles --json --help" -- "$cur")
+			    $(compgen -f -X '!*.profile' -- "$cur")) ;;
+		validate) COMPREPLY=($(compgen -f -- "$cur")) ;;
 		*) COMPREPLY=($(compgen -W "--json --help" -- "$cur")) ;;
 		esac ;;
 	module)

@@ -12,6 +12,7 @@
 #include "json.h"
 #include "names.h"
 #include "opts.h"
+#include "profile_file.h"
 
 #define N_FLAG_NAMES	(sizeof(cg_flag_names) / sizeof(cg_flag_names[0]))
 #define N_RULE_ORDER	(sizeof(cg_rule_order) / sizeof(cg_rule_order[0]))
@@ -27,11 +28,23 @@ static int profile_list_help(void)
 
 static int profile_show_help(void)
 {
-	printf("Usage: clonegate profile show NAME [--json]\n"
+	printf("Usage: clonegate profile show { NAME | FILE } [--json]\n"
 	       "\n"
-	       "What profile NAME refuses: the clone flags it supports (C1), the rules\n"
-	       "that are on and the errno each returns, the namespaces setns may enter,\n"
-	       "and the unshare bits it acts on (every other bit is dropped).\n");
+	       "What profile NAME, or the profile in FILE, refuses: the clone flags it\n"
+	       "supports (C1), the rules that are on and the errno each returns, the\n"
+	       "namespaces setns may enter, and the unshare bits it acts on (every other\n"
+	       "bit is dropped). An argument is a FILE when it contains '/' or ends in\n"
+	       ".profile (docs/profile-format.md); else it names a built-in profile.\n");
+	return EXIT_OK;
+}
+
+static int profile_validate_help(void)
+{
+	printf("Usage: clonegate profile validate FILE [--json]\n"
+	       "\n"
+	       "Read the profile file FILE (docs/profile-format.md) and say whether it is\n"
+	       "valid: one line and exit 0, or FILE:LINE:COL and what was expected, on\n"
+	       "stderr, and exit 1. Nothing is loaded.\n");
 	return EXIT_OK;
 }
 
@@ -39,24 +52,20 @@ static int do_profile_help(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	printf("Usage: clonegate profile { list | show NAME | help } [--json]\n"
+	printf("Usage: clonegate profile { list | show PROFILE | validate FILE |\n"
+	       "                           diff PROFILE PROFILE | help } [--json]\n"
 	       "\n"
-	       "  list       the profiles this build knows\n"
-	       "  show NAME  what NAME refuses and with which errno\n"
+	       "  list           the profiles this build knows\n"
+	       "  show PROFILE   what PROFILE refuses and with which errno\n"
+	       "  validate FILE  whether a profile file is valid, and where it is not\n"
+	       "  diff A B       which flags and rules differ between two profiles\n"
 	       "\n"
-	       "Profiles are tables compiled into the module and this command alike\n"
-	       "(include/clonegate/tables.h), so what is shown is what the module enforces.\n");
+	       "Built-in profiles are tables compiled into the module and this command\n"
+	       "alike (include/clonegate/tables.h), so what is shown is what the module\n"
+	       "enforces. A PROFILE is a built-in's name, or a file's path when it\n"
+	       "contains '/' or ends in .profile (docs/profile-format.md). Files cannot\n"
+	       "be loaded into the module yet.\n");
 	return EXIT_OK;
-}
-
-static unsigned long long known_flags(void)
-{
-	unsigned long long all = 0;
-	size_t i;
-
-	for (i = 0; i < N_FLAG_NAMES; i++)
-		all |= cg_flag_names[i].flag;
-	return all;
 }
 
 /* Print (or add to a JSON array) the names of the flags in mask. */
@@ -118,17 +127,24 @@ static int profile_list(int argc, char **argv)
 	return EXIT_OK;
 }
 
-static void show_json(const struct cg_profile_def *p, int id)
+static void show_json(const struct profile *pf)
 {
-	unsigned long long known = known_flags();
+	const struct cg_profile_def *p = &pf->def;
+	unsigned long long known = pf_known_flags();
 	size_t i;
 	int r;
 
 	jw_begin_object(NULL);
 	jw_string("name", p->name);
-	jw_u64("id", id);
+	if (pf->id < 0) {
+		jw_null("id");
+		jw_string("file", pf->path);
+		jw_string("base", pf->base);
+	} else {
+		jw_u64("id", pf->id);
+	}
 	jw_string("description", p->what);
-	jw_bool("default", id == CG_DEFAULT_PROFILE);
+	jw_bool("default", pf->id == CG_DEFAULT_PROFILE);
 	jw_u64("clone_supported", p->clone_supported);
 	flag_list("clone_supported_flags", p->clone_supported);
 	flag_list("clone_refused_flags", known & ~p->clone_supported);
@@ -144,11 +160,11 @@ static void show_json(const struct cg_profile_def *p, int id)
 		jw_begin_object(NULL);
 		jw_string("rule", cg_rules[r].name);
 		jw_u64("id", r);
-		if (cg_rules[r].err)
-			jw_string("errno", errno_name(cg_rules[r].err));
+		if (profile_rule_errno(pf, r))
+			jw_string("errno", errno_name(profile_rule_errno(pf, r)));
 		else
 			jw_null("errno");
-		jw_i64("errno_value", cg_rules[r].err);
+		jw_i64("errno_value", profile_rule_errno(pf, r));
 		jw_string("what", cg_rules[r].what);
 		jw_end_object();
 	}
@@ -158,23 +174,29 @@ static void show_json(const struct cg_profile_def *p, int id)
 		if (!(p->rules & CG_RULE_BIT(cg_rule_order[i])))
 			jw_string(NULL, cg_rules[cg_rule_order[i]].name);
 	jw_end_array();
-	flag_list("setns_types", p->setns_types);
+	flag_list("setns_types", p->setns_types & PF_NS_FLAGS);
 	flag_list("unshare_handled", p->unshare_handled);
 	jw_end_object();
 	jw_end_line();
 }
 
-static void show_text(const struct cg_profile_def *p, int id)
+static void show_text(const struct profile *pf)
 {
-	unsigned long long known = known_flags();
+	const struct cg_profile_def *p = &pf->def;
+	unsigned long long known = pf_known_flags();
 	bool any_off = false;
 	size_t i;
 	int r;
 
-	printf("%s%s\n  %s\n\n", p->name, id == CG_DEFAULT_PROFILE ? " (default)" : "", p->what);
+	if (pf->id < 0)
+		printf("%s (from %s, base %s)\n  %s\n\n", p->name, pf->path, pf->base, p->what);
+	else
+		printf("%s%s\n  %s\n\n", p->name,
+		       pf->id == CG_DEFAULT_PROFILE ? " (default)" : "", p->what);
 
 	if (p->rules & CG_RULE_BIT(CG_RULE_C1))
-		printf("clone flags (C1: any other flag -> EINVAL)\n");
+		printf("clone flags (C1: any other flag -> %s)\n",
+		       errno_name(profile_rule_errno(pf, CG_RULE_C1)));
 	else
 		printf("clone flags\n");
 	if (p->clone_supported == ~0ULL) {
@@ -196,7 +218,7 @@ static void show_text(const struct cg_profile_def *p, int id)
 			r = cg_rule_order[i];
 			if (p->rules & CG_RULE_BIT(r))
 				printf("  %-9s %-8s %s\n", cg_rules[r].name,
-				       errno_name(cg_rules[r].err), cg_rules[r].what);
+				       errno_name(profile_rule_errno(pf, r)), cg_rules[r].what);
 		}
 		for (i = 0; i < N_RULE_ORDER; i++) {
 			r = cg_rule_order[i];
@@ -213,8 +235,9 @@ static void show_text(const struct cg_profile_def *p, int id)
 	if (p->setns_types == ~0ULL)
 		printf("any namespace\n");
 	else {
-		flag_list(NULL, p->setns_types);
-		printf(" (any other namespace file -> EINVAL, S2)\n");
+		flag_list(NULL, p->setns_types & PF_NS_FLAGS);
+		printf(" (any other namespace file -> %s, S2)\n",
+		       errno_name(profile_rule_errno(pf, CG_RULE_S2)));
 	}
 
 	if (p->rules & CG_RULE_BIT(CG_RULE_C13)) {
@@ -244,34 +267,76 @@ static void show_text(const struct cg_profile_def *p, int id)
 	}
 }
 
+/* The one positional argument of a verb, or a usage error. */
+static int one_arg(int argc, char **argv, const char *where, const char *what)
+{
+	if (optind >= argc)
+		return usage_err(where, "%s", what);
+	if (optind + 1 < argc)
+		return usage_err(where, "unexpected argument '%s'", argv[optind + 1]);
+	return -1;
+}
+
 static int profile_show(int argc, char **argv)
 {
 	const char *where = "clonegate profile show";
-	int id, ret;
+	struct profile pf;
+	int ret;
 
 	ret = parse_simple_opts(argc, argv, where, profile_show_help);
 	if (ret >= 0)
 		return ret;
-	if (optind >= argc)
-		return usage_err(where, "which profile? give its NAME, from 'clonegate profile list'");
-	if (optind + 1 < argc)
-		return usage_err(where, "unexpected argument '%s'", argv[optind + 1]);
-
-	id = profile_lookup(argv[optind]);
-	if (id < 0) {
-		p_err("unknown profile '%s' (see 'clonegate profile list')", argv[optind]);
+	ret = one_arg(argc, argv, where, "which profile? give its NAME, from "
+		      "'clonegate profile list', or a FILE");
+	if (ret >= 0)
+		return ret;
+	if (profile_get(argv[optind], &pf))
 		return EXIT_FAIL;
-	}
 	if (json_output)
-		show_json(&cg_profiles[id], id);
+		show_json(&pf);
 	else
-		show_text(&cg_profiles[id], id);
+		show_text(&pf);
+	return EXIT_OK;
+}
+
+/* Exit 0 and one line when FILE is valid; else its error and exit 1. */
+static int profile_validate(int argc, char **argv)
+{
+	const char *where = "clonegate profile validate";
+	struct profile pf;
+	char msg[512];
+	int ret;
+
+	ret = parse_simple_opts(argc, argv, where, profile_validate_help);
+	if (ret >= 0)
+		return ret;
+	ret = one_arg(argc, argv, where, "which file?");
+	if (ret >= 0)
+		return ret;
+	if (profile_file_parse(argv[optind], &pf, msg, sizeof(msg))) {
+		fflush(stdout);
+		fprintf(stderr, "%s\n", msg);
+		return 1;
+	}
+	if (json_output) {
+		jw_begin_object(NULL);
+		jw_string("file", pf.path);
+		jw_bool("valid", true);
+		jw_string("name", pf.name);
+		jw_string("base", pf.base);
+		jw_end_object();
+		jw_end_line();
+	} else {
+		printf("%s: OK: profile %s, base %s\n", pf.path, pf.name, pf.base);
+	}
 	return EXIT_OK;
 }
 
 static const struct cmd cmds[] = {
 	{ "list",	profile_list },
 	{ "show",	profile_show },
+	{ "validate",	profile_validate },
+	{ "diff",	profile_diff },
 	{ "help",	do_profile_help },
 	{ 0 }
 };

@@ -13,6 +13,7 @@
 
 int do_policy(int argc, char **argv);	/* cmd_policy.c */
 int do_profile(int argc, char **argv);	/* cmd_profile.c */
+int profile_diff(int argc, char **argv);	/* cmd_profile_diff.c */
 int do_status(int argc, char **argv);	/* cmd_status.c */
 int do_module(int argc, char **argv);	/* cmd_module.c */
 int do_events(int argc, char **argv);	/* cmd_events.c */

@@ -76,7 +76,7 @@
 #define T_NR_SETNS	308
 #define T_IA32		0
 #endif
-#define T_NR_CLONE3	435
+#define T_NR_CLONE3	CG_RAW_NR_CLONE3
 #define T_NR_PIDFD_OPEN	434
 
 struct t_clone_args {
@@ -99,28 +99,7 @@ static inline long t_sys_clone3_exit(struct t_clone_args *args, size_t size)
 /* fork and vfork through their own syscalls (not glibc's clone-based fork). */
 static inline long t_sys_fork_exit(int nr)
 {
-	long ret;
-#ifdef __i386__
-	asm volatile("push %%ebx\n\t"
-		     "int $0x80\n\t"
-		     "test %%eax, %%eax\n\t"
-		     "jnz 1f\n\t"
-		     "mov $1, %%eax\n\t"
-		     "xor %%ebx, %%ebx\n\t"
-		     "int $0x80\n\t"
-		     "1: pop %%ebx"
-		     : "=a"(ret) : "0"(nr) : "ecx", "edx", "memory");
-#else
-	asm volatile("syscall\n\t"
-		     "test %%rax, %%rax\n\t"
-		     "jnz 1f\n\t"
-		     "mov $60, %%eax\n\t"
-		     "xor %%edi, %%edi\n\t"
-		     "syscall\n\t"
-		     "1:"
-		     : "=a"(ret) : "0"(nr) : "rcx", "r11", "rdi", "memory");
-#endif
-	return ret;
+	return cg_raw_fork_exit(nr);
 }
 
 static inline long t_syscall_ret(long r)

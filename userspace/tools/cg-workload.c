@@ -7,6 +7,10 @@
  *   fork            fork + wait
  *   clone3-newtime  clone3(CLONE_NEWTIME): gVisor refuses it (C1, EINVAL)
  *   clone3-settid   clone3 with set_tid (C3, ENOTSUP under gVisor)
+ *   clone3-newns    clone3(CLONE_NEWNS): refused by gvisor-21d66119 (C1),
+ *                   run by today's gVisor (gvisor-head)
+ *   clone3-pidfd    clone3(CLONE_PIDFD): the same
+ *   clone3-clear-sighand  clone3(CLONE_CLEAR_SIGHAND): the same
  *
  * Exit status: 0 when every step succeeded, else the errno of the last
  * step that failed (22 EINVAL, 95 EOPNOTSUPP, ...).
@@ -92,6 +96,39 @@ static int step_clone3_newtime(void)
 	return do_clone3(&args);
 }
 
+/* A child process made by clone3 with these flags and nothing else. */
+static int clone3_with(__u64 flags, int *pidfd)
+{
+	struct clone_args args;
+	int err;
+
+	memset(&args, 0, sizeof(args));
+	args.flags = flags;
+	args.exit_signal = SIGCHLD;
+	args.pidfd = (uintptr_t)pidfd;
+	err = do_clone3(&args);
+	if (!err && (flags & CLONE_PIDFD))
+		close(*pidfd);
+	return err;
+}
+
+static int step_clone3_newns(void)
+{
+	return clone3_with(CLONE_NEWNS, NULL);
+}
+
+static int step_clone3_pidfd(void)
+{
+	int pidfd = -1;
+
+	return clone3_with(CLONE_PIDFD, &pidfd);
+}
+
+static int step_clone3_clear_sighand(void)
+{
+	return clone3_with(CLONE_CLEAR_SIGHAND, NULL);
+}
+
 static int step_clone3_settid(void)
 {
 	struct clone_args args;
@@ -120,11 +157,14 @@ int main(int argc, char **argv)
 		{ "fork", step_fork },
 		{ "clone3-newtime", step_clone3_newtime },
 		{ "clone3-settid", step_clone3_settid },
+		{ "clone3-newns", step_clone3_newns },
+		{ "clone3-pidfd", step_clone3_pidfd },
+		{ "clone3-clear-sighand", step_clone3_clear_sighand },
 	};
 	int i, j, err, ret = 0;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: cg-workload STEP... (threads fork clone3-newtime clone3-settid)\n");
+		fprintf(stderr, "usage: cg-workload STEP... (threads fork clone3-newtime clone3-settid clone3-newns clone3-pidfd clone3-clear-sighand)\n");
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);

@@ -79,7 +79,7 @@ clean() {
 }
 
 need_nobody
-tap_plan 45
+tap_plan 49
 
 # --help and usage errors
 exits 0 "run --help" $CG run --help
@@ -126,6 +126,16 @@ check "the summary lists S2 setns refused, with the first process" \
 # audit: the same workload runs and the rule is listed
 exits 0 "audit: the same workload succeeds" $CG run --audit -- nsenter -p -t 1 true
 check "the summary lists S2 audited" sh -c "grep -E '^  audited +S2 +setns' $tap_last"
+
+# The demo's side by side: the seed and today's gVisor disagree on NEWNS,
+# PIDFD and CLEAR_SIGHAND (C1 refuses them under the seed only).
+WL=/clonegate/bin/cg-workload
+exits 22 "gvisor-21d66119: clone3 NEWNS, PIDFD and CLEAR_SIGHAND get EINVAL" \
+	$CG run --profile gvisor-21d66119 -- $WL clone3-newns clone3-pidfd clone3-clear-sighand
+check "each of the three failed, under C1" sh -c "[ \$(grep -c 'failed: Invalid argument' $tap_last) = 3 ] && grep -Eq '^  refused +C1 +clone3 +NEWNS +EINVAL' $tap_last"
+exits 0 "gvisor-head: the same three run" \
+	$CG run --profile gvisor-head -- $WL clone3-newns clone3-pidfd clone3-clear-sighand
+check "each of the three ran" sh -c "[ \$(grep -c ' ok\$' $tap_last) = 3 ]"
 
 # --json and --events
 $CG --json run --audit --events "$T/events.json" -- nsenter -p -t 1 true >"$T/stdout" 2>"$T/stderr"

@@ -36,6 +36,10 @@ struct cg_request {
 	u64 nstype_arg;		/* setns(2)'s nstype argument */
 	struct user_namespace *ns_owner;
 	bool ns_pidfd;		/* the fd is a pidfd */
+	bool ns_proc_dir;	/* a /proc/<pid> or /proc/<pid>/task/<tid> directory */
+	bool ns_proc_file;	/* any other file under a /proc/<pid> directory */
+	/* pidfd or ns_proc_dir: the task (NULL: gone), valid under rcu_read_lock() */
+	struct task_struct *ns_task;
 	struct user_namespace *ns_user;	/* the target, for a user ns file */
 	struct pid_namespace *ns_pid;	/* the target, for a pid ns file */
 };

@@ -71,6 +71,7 @@
 #include <linux/moduleparam.h>
 #include <linux/pagemap.h>
 #include <linux/pid_namespace.h>
+#include <linux/proc_fs.h>
 #include <linux/proc_ns.h>
 #include <linux/ratelimit.h>
 #include <linux/sched/task.h>
@@ -95,6 +96,7 @@ static noinline long cg_ret_ebadf(void)	{ return -EBADF; }
 static noinline long cg_ret_einval(void)	{ return -EINVAL; }
 static noinline long cg_ret_eusers(void)	{ return -EUSERS; }
 static noinline long cg_ret_enotsup(void)	{ return -EOPNOTSUPP; }
+static noinline long cg_ret_esrch(void)	{ return -ESRCH; }
 
 /*
  * clone3 whose struct the entry could not read (a page not mapped yet):
@@ -131,6 +133,8 @@ static unsigned long cg_stub(int err)
 		return (unsigned long)cg_ret_eusers;
 	case EOPNOTSUPP:
 		return (unsigned long)cg_ret_enotsup;
+	case ESRCH:
+		return (unsigned long)cg_ret_esrch;
 	default:
 		return (unsigned long)cg_ret_einval;
 	}
@@ -330,27 +334,83 @@ out:
  * Is @file a pidfd? On pidfs (6.9 and later) every file is one; before, a
  * pidfd is the anonymous inode file named "[pidfd]" (pidfd_create()). Only
  * the errno and the count depend on this: inside setns(), pidfd_pid()
- * decides on the kernel's own object (cg_on_pidfd_pid()).
+ * decides on the kernel's own object (cg_on_pidfd_pid()). Its struct pid is
+ * where pidfd_pid() finds it: the pidfs inode's i_private, or the anon
+ * inode file's private_data (pidfd_pid() itself is not exported).
  */
-static bool cg_file_is_pidfd(struct file *file)
+static struct pid *cg_file_pidfd_pid(struct file *file)
 {
 	unsigned long magic = file_inode(file)->i_sb->s_magic;
 
 	if (magic == PID_FS_MAGIC)
-		return true;
-	return magic == ANON_INODE_FS_MAGIC &&
-	       !strcmp(file->f_path.dentry->d_name.name, "[pidfd]");
+		return file_inode(file)->i_private;
+	if (magic == ANON_INODE_FS_MAGIC &&
+	    !strcmp(file->f_path.dentry->d_name.name, "[pidfd]"))
+		return file->private_data;
+	return NULL;
 }
 
-/* What the fd is: S2's type, the owner (S4, S5, H17a, H18), the target (H16, H17b). */
+/* /proc/<pid>/task/<tid>/ns/<type> is the deepest place a task's files need. */
+#define CG_PROC_DEPTH	8
+
+/*
+ * A procfs file: is it under a task's /proc/<pid> directory, and is it that
+ * directory or a /proc/<pid>/task/<tid> one (gVisor's taskFromProcPIDFD)?
+ * procfs keeps a task's struct pid in its private inode (PROC_I(), not a
+ * kernel interface), so the task is found by name, as a path lookup would:
+ * the number in the directory's name, in the pid namespace of this procfs
+ * instance. The file pins its dentry and so every ancestor; procfs never
+ * renames a task's directories. A dead task whose number was reused since
+ * is taken for the new task (docs/policy.md 7.5).
+ */
+static void cg_setns_proc(struct cg_request *rq, struct file *file)
+{
+	struct dentry *d = file->f_path.dentry, *root = d->d_sb->s_root;
+	struct dentry *top = d, *up;
+	struct pid *pid;
+	int depth = 0, nr;
+
+	for (up = READ_ONCE(top->d_parent); up != root; up = READ_ONCE(top->d_parent)) {
+		if (up == top || ++depth > CG_PROC_DEPTH)
+			return;
+		top = up;
+	}
+	if (top == root || kstrtoint(top->d_name.name, 10, &nr) || nr <= 0)
+		return;		/* not under a task's directory */
+	if (d != top) {
+		up = READ_ONCE(d->d_parent);
+		if (depth != 2 || strcmp(up->d_name.name, "task") ||
+		    kstrtoint(d->d_name.name, 10, &nr) || nr <= 0 ||
+		    !S_ISDIR(file_inode(file)->i_mode)) {
+			rq->ns_proc_file = true;
+			return;
+		}
+	}
+	rq->ns_proc_dir = true;
+	pid = find_pid_ns(nr, proc_pid_ns(d->d_sb));
+	rq->ns_task = pid ? pid_task(pid, PIDTYPE_PID) : NULL;
+}
+
+/*
+ * What the fd is: S2's type, the owner (S4, S5, H17a, H18), the target (H16,
+ * H17b); for a pidfd or a task's /proc directory, the task (H12-H15).
+ */
 static void cg_setns_target(struct cg_request *rq, struct file *file)
 {
 	struct inode *inode = file_inode(file);
 	struct ns_common *ns;
+	struct pid *pid;
 
 	rq->ns_file_open = true;
+	if (inode->i_sb->s_magic == PROC_SUPER_MAGIC) {
+		cg_setns_proc(rq, file);
+		return;
+	}
 	if (inode->i_sb->s_magic != NSFS_MAGIC) {
-		rq->ns_pidfd = cg_file_is_pidfd(file);
+		pid = cg_file_pidfd_pid(file);
+		rq->ns_pidfd = pid != NULL;
+		if (pid)
+			rq->ns_task = pid_task(pid, PIDTYPE_PID);
 		return;
 	}
 	ns = get_proc_ns(inode);
@@ -385,7 +445,7 @@ static void cg_on_setns(struct pt_regs *regs, bool ia32)
 		cg_setns_target(&rq, file);
 	/*
 	 * The namespace, its owner and (pid) its ancestors are pinned by the
-	 * file until fput().
+	 * file until fput(); a pidfd's task (which may be gone) by RCU.
 	 */
 	rule = cg_decide_setns(&cg_profiles[s->profile], &rq);
 	if (file)

@@ -9,9 +9,11 @@
  * (H*, gVisor at 3c5eee17d) at their places in that order; a profile that
  * does not have them active checks exactly what the seed does.
  *
- * The engine reads only the request and the calling task's own state, and
- * never sleeps, so it runs inside an ftrace callback. The one fact it cannot
- * get there is "is the caller chrooted?" (C10, U3): the kernel computes it
+ * The engine reads only the request and the calling task's own state (and,
+ * for setns through a pidfd, the target task, under RCU and its task_lock
+ * spinlock, as Linux's validate_nsset() does), and never sleeps, so it runs
+ * inside an ftrace callback. The one fact it cannot get there is "is the
+ * caller chrooted?" (C10, U3): the kernel computes it
  * with path references that may sleep, in a function it does not export.
  * Linux refuses a chrooted caller's new user namespace itself, with gVisor's
  * errno (EPERM), so the engine leaves that refusal to Linux and attributes it
@@ -27,7 +29,9 @@
 #include <linux/cred.h>
 #include <linux/fs_struct.h>
 #include <linux/pid_namespace.h>
+#include <linux/sched/coredump.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 #include <linux/uidgid.h>
 #include <linux/user_namespace.h>
 #include <linux/nsproxy.h>
@@ -278,10 +282,80 @@ static bool cg_pidns_below_active(struct pid_namespace *ns)
 }
 
 /*
- * setns: S1, H11, S2, S3, then the namespace's own checks (gVisor's
- * Task.Setns): user H16a..d, pid H17a..b, net/ipc/uts S4, cgroup H18, mnt
- * S5, S6. A pidfd, where the profile accepts one, passes after H11: the
- * pidfd path (H12..H15) is not decided here; Linux answers.
+ * H14: may the caller read @t as ptrace's PTRACE_MODE_READ_REALCREDS allows
+ * (gVisor's Task.CanTrace, ptrace(2)'s rules)? The same thread group always
+ * may; else the caller's real uid and gid must be the target's real,
+ * effective and saved ones, or it holds CAP_SYS_PTRACE in the target's user
+ * namespace; and a target that is not dumpable needs CAP_SYS_PTRACE in its
+ * mm's user namespace. ptrace_may_access() is not exported; this is its
+ * check without the LSM hook. task_lock() (a spinlock, as in Linux's own
+ * validate_nsset()) keeps the mm from being released under us.
+ */
+static bool cg_may_read_task(struct task_struct *t)
+{
+	const struct cred *cred = current_cred(), *tcred;
+	struct mm_struct *mm;
+	bool ok;
+
+	if (same_thread_group(t, current))
+		return true;
+	tcred = __task_cred(t);
+	if (!(uid_eq(cred->uid, tcred->euid) && uid_eq(cred->uid, tcred->suid) &&
+	      uid_eq(cred->uid, tcred->uid) && gid_eq(cred->gid, tcred->egid) &&
+	      gid_eq(cred->gid, tcred->sgid) && gid_eq(cred->gid, tcred->gid)) &&
+	    !cg_cred_has_cap(cred, tcred->user_ns, CAP_SYS_PTRACE))
+		return false;
+	task_lock(t);
+	mm = t->mm;
+	ok = !mm || get_dumpable(mm) == SUID_DUMP_USER ||
+	     cg_cred_has_cap(cred, mm->user_ns, CAP_SYS_PTRACE);
+	task_unlock(t);
+	return ok;
+}
+
+/* H15: the task is exiting and has released its namespaces. */
+static bool cg_task_ns_released(struct task_struct *t)
+{
+	bool gone;
+
+	task_lock(t);
+	gone = !t->nsproxy;
+	task_unlock(t);
+	return gone;
+}
+
+/*
+ * gVisor's pidfd path (PIDFDTask, then initFromTask): a pidfd or a task's
+ * /proc directory. H12 (the task is a zombie or gone), H13 (nstype), H14
+ * (ptrace), H15 (exiting). What follows (the joins' own checks, on the
+ * target's namespaces) is Linux's. A /proc directory that passes is one
+ * gVisor would join and Linux refuses with EINVAL: S2 counts that (D12).
+ */
+static int cg_decide_setns_task(const struct cg_profile_def *p, const struct cg_request *rq)
+{
+	struct task_struct *t = rq->ns_task;
+
+	if (ACTIVE(p, CG_RULE_H12) && (!t || READ_ONCE(t->exit_state)))
+		return CG_RULE_H12;
+	if (ACTIVE(p, CG_RULE_H13) &&
+	    (!rq->nstype_arg || (rq->nstype_arg & ~p->setns_types)))
+		return CG_RULE_H13;
+	if (t && ACTIVE(p, CG_RULE_H14) && !cg_may_read_task(t))
+		return CG_RULE_H14;
+	if (t && ACTIVE(p, CG_RULE_H15) && cg_task_ns_released(t))
+		return CG_RULE_H15;
+	if (rq->ns_proc_dir && ACTIVE(p, CG_RULE_S2))
+		return CG_RULE_S2;
+	return CG_RULE_NONE;
+}
+
+/*
+ * setns: S1, H11, then by what the fd is: a pidfd or a task's /proc
+ * directory takes the pidfd path (H12-H15), another file of a task's /proc
+ * directory is H12.proc; anything else S2, S3, then the namespace's own
+ * checks (gVisor's Task.Setns): user H16a..d, pid H17a..b, net/ipc/uts S4,
+ * cgroup H18, mnt S5, S6. A profile without H12 (the seed) sends pidfds
+ * and /proc files to S2, as gVisor did then.
  */
 int cg_decide_setns(const struct cg_profile_def *p, const struct cg_request *rq)
 {
@@ -293,6 +367,12 @@ int cg_decide_setns(const struct cg_profile_def *p, const struct cg_request *rq)
 		return CG_RULE_NONE;
 	if (ACTIVE(p, CG_RULE_H11) && (rq->nstype_arg & CG_CLONE_NEWCGROUP))
 		return CG_RULE_H11;
+	if (ACTIVE(p, CG_RULE_H12)) {
+		if ((rq->ns_pidfd && p->setns_pidfd) || rq->ns_proc_dir)
+			return cg_decide_setns_task(p, rq);
+		if (rq->ns_proc_file && ACTIVE(p, CG_RULE_H12_PROC))
+			return CG_RULE_H12_PROC;
+	}
 	if (!t && rq->ns_pidfd && p->setns_pidfd)
 		return CG_RULE_NONE;
 	if (ACTIVE(p, CG_RULE_S2) && (!t || !(t & p->setns_types)))

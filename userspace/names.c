@@ -70,6 +70,7 @@ const char *errno_name(int err)
 	case 0:		return "-";
 	case EPERM:	return "EPERM";
 	case ENOENT:	return "ENOENT";
+	case ESRCH:	return "ESRCH";
 	case EBADF:	return "EBADF";
 	case EFAULT:	return "EFAULT";
 	case EINVAL:	return "EINVAL";

@@ -139,6 +139,11 @@ enum cg_rule {
 	CG_RULE_H17A,	/* setns pid: no CAP_SYS_ADMIN in its owner or own ns -> EPERM */
 	CG_RULE_H17B,	/* setns pid: not the active pid ns or a descendant -> EINVAL */
 	CG_RULE_H18,	/* setns cgroup: no CAP_SYS_ADMIN in its owner or own ns -> EPERM */
+	CG_RULE_H12,	/* setns pidfd or /proc/<pid> dir: the task is a zombie or gone -> ESRCH */
+	CG_RULE_H12_PROC, /* setns another file of a task's /proc dir -> ESRCH (quirk) */
+	CG_RULE_H13,	/* setns pidfd: nstype 0 or outside the profile's set -> EINVAL */
+	CG_RULE_H14,	/* setns pidfd: the caller may not ptrace-read the target -> EPERM */
+	CG_RULE_H15,	/* setns pidfd: the target exiting, namespaces released -> ESRCH */
 	CG_RULE_MAX
 };
 #define CG_RULE_SLOTS	64

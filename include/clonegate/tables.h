@@ -140,6 +140,11 @@ static const struct cg_rule_def cg_rules[CG_RULE_MAX] = {
 	[CG_RULE_H17A]	= { "H17a", EPERM, "setns pid without CAP_SYS_ADMIN in its owner and own" },
 	[CG_RULE_H17B]	= { "H17b", EINVAL, "setns pid: not the active pid ns or a descendant" },
 	[CG_RULE_H18]	= { "H18", EPERM, "setns cgroup without CAP_SYS_ADMIN in its owner and own" },
+	[CG_RULE_H12]	= { "H12", ESRCH, "setns pidfd or /proc/<pid> dir: the task is a zombie or gone" },
+	[CG_RULE_H12_PROC] = { "H12.proc", ESRCH, "setns another file of a task's /proc dir (quirk)" },
+	[CG_RULE_H13]	= { "H13", EINVAL, "setns pidfd: nstype 0 or a type the profile lacks" },
+	[CG_RULE_H14]	= { "H14", EPERM, "setns pidfd: the caller may not ptrace-read the task" },
+	[CG_RULE_H15]	= { "H15", ESRCH, "setns pidfd: the task is exiting, its namespaces gone" },
 };
 
 /*
@@ -155,7 +160,8 @@ static const unsigned char cg_rule_order[CG_RULE_MAX - 1] = {
 	CG_RULE_C10, CG_RULE_C11, CG_RULE_C12, CG_RULE_C13,
 	CG_RULE_U1, CG_RULE_H10, CG_RULE_U2, CG_RULE_U3, CG_RULE_U4_DEPTH,
 	CG_RULE_U4_IDS, CG_RULE_U5, CG_RULE_UDROP,
-	CG_RULE_S1, CG_RULE_H11, CG_RULE_S2, CG_RULE_S3, CG_RULE_H16A, CG_RULE_H16B,
+	CG_RULE_S1, CG_RULE_H11, CG_RULE_H12, CG_RULE_H12_PROC, CG_RULE_H13,
+	CG_RULE_H14, CG_RULE_H15, CG_RULE_S2, CG_RULE_S3, CG_RULE_H16A, CG_RULE_H16B,
 	CG_RULE_H16C, CG_RULE_H16D, CG_RULE_H17A, CG_RULE_H17B, CG_RULE_S4,
 	CG_RULE_H18, CG_RULE_S5, CG_RULE_S6,
 };
@@ -181,7 +187,9 @@ static const unsigned char cg_rule_order[CG_RULE_MAX - 1] = {
 	CG_RULE_BIT(CG_RULE_H6) | CG_RULE_BIT(CG_RULE_H7) | \
 	CG_RULE_BIT(CG_RULE_H16A) | CG_RULE_BIT(CG_RULE_H16B) | \
 	CG_RULE_BIT(CG_RULE_H16C) | CG_RULE_BIT(CG_RULE_H16D) | \
-	CG_RULE_BIT(CG_RULE_H17A) | CG_RULE_BIT(CG_RULE_H17B) | CG_RULE_BIT(CG_RULE_H18))
+	CG_RULE_BIT(CG_RULE_H17A) | CG_RULE_BIT(CG_RULE_H17B) | CG_RULE_BIT(CG_RULE_H18) | \
+	CG_RULE_BIT(CG_RULE_H12) | CG_RULE_BIT(CG_RULE_H12_PROC) | CG_RULE_BIT(CG_RULE_H13) | \
+	CG_RULE_BIT(CG_RULE_H14) | CG_RULE_BIT(CG_RULE_H15))
 /* The gate's rules: on while cgroup2 was never mounted in the sandbox. */
 #define CG_RULES_CGROUP2_GATE (CG_RULE_BIT(CG_RULE_H5) | CG_RULE_BIT(CG_RULE_H10) | \
 	CG_RULE_BIT(CG_RULE_H11))

@@ -41,8 +41,19 @@ enum subject_state {
 
 enum call_kind { CALL_CLONE, CALL_CLONE3, CALL_FORK, CALL_VFORK, CALL_UNSHARE, CALL_SETNS };
 
-/* FD_USERNS_CHILD: a user namespace the subject's own namespace is the parent of. */
-enum fd_source { FD_NONE, FD_BAD, FD_NS, FD_PIDFD, FD_DIR, FD_USERNS_CHILD };
+/*
+ * FD_USERNS_CHILD: a user namespace the subject's own namespace is the parent of.
+ * FD_PIDFD_ZOMBIE, FD_PROC_ZOMBIE: a pidfd, or the /proc/<pid> directory, of a
+ * child that has exited and is not reaped; FD_PIDFD_REAPED: of one reaped.
+ * FD_PIDFD_INIT, FD_PROC_INIT: of pid 1. FD_PROC_SELF, FD_PROC_TASK: the
+ * subject's /proc/<pid> and /proc/<pid>/task/<tid> directories; FD_PROC: the
+ * file "ns" names under /proc (/proc/self/cmdline, /proc/cpuinfo, ...).
+ */
+enum fd_source {
+	FD_NONE, FD_BAD, FD_NS, FD_PIDFD, FD_DIR, FD_USERNS_CHILD,
+	FD_PIDFD_ZOMBIE, FD_PIDFD_REAPED, FD_PIDFD_INIT,
+	FD_PROC_ZOMBIE, FD_PROC_INIT, FD_PROC_SELF, FD_PROC_TASK, FD_PROC,
+};
 
 struct row {
 	const char *name;
@@ -188,6 +199,29 @@ static int t_child_userns_fd(void)
 	return fd;
 }
 
+/* A pidfd or the /proc/<pid> directory of a child that has exited (reaped or not). */
+static int t_dead_child_fd(enum fd_source src)
+{
+	char path[64];
+	siginfo_t si;
+	pid_t pid;
+	int fd;
+
+	pid = fork();
+	if (pid == 0)
+		_exit(0);
+	if (pid < 0 || waitid(P_PID, pid, &si, WEXITED | WNOWAIT))
+		return -1;
+	if (src == FD_PROC_ZOMBIE) {
+		snprintf(path, sizeof(path), "/proc/%d", pid);
+		return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
+	fd = syscall(T_NR_PIDFD_OPEN, pid, 0);
+	if (src == FD_PIDFD_REAPED)
+		waitpid(pid, NULL, 0);
+	return fd;
+}
+
 static int t_open_fd(const struct row *r)
 {
 	char path[64];
@@ -204,6 +238,22 @@ static int t_open_fd(const struct row *r)
 		return open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	case FD_USERNS_CHILD:
 		return t_child_userns_fd();
+	case FD_PIDFD_ZOMBIE:
+	case FD_PIDFD_REAPED:
+	case FD_PROC_ZOMBIE:
+		return t_dead_child_fd(r->fd);
+	case FD_PIDFD_INIT:
+		return syscall(T_NR_PIDFD_OPEN, 1, 0);
+	case FD_PROC_INIT:
+		return open("/proc/1", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	case FD_PROC_SELF:
+		return open("/proc/self", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	case FD_PROC_TASK:
+		snprintf(path, sizeof(path), "/proc/self/task/%ld", (long)syscall(SYS_gettid));
+		return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	case FD_PROC:
+		snprintf(path, sizeof(path), "/proc/%s", r->ns);
+		return open(path, O_RDONLY | O_CLOEXEC);
 	default:
 		return -1;
 	}
@@ -647,8 +697,12 @@ static const struct row rows_head_vs_seed[] = {
 	SETNS("seed: setns child user ns", S_ROOT, FD_USERNS_CHILD, NULL, 0, CG_RULE_S2, EINVAL),
 	SETNS_P(P_HEAD, "head: setns child user ns", S_ROOT, FD_USERNS_CHILD, NULL, 0, 0, T_LINUX),
 	SETNS("seed: setns pidfd", S_ROOT, FD_PIDFD, NULL, T_NEWUTS, CG_RULE_S2, EINVAL),
-	SETNS_P(P_HEAD, "head: setns pidfd (H12-H15 not yet: Linux)", S_ROOT, FD_PIDFD, NULL,
+	SETNS_P(P_HEAD, "head: setns pidfd (past H12-H15: Linux)", S_ROOT, FD_PIDFD, NULL,
 		T_NEWUTS, 0, T_LINUX),
+	SETNS("seed: setns pidfd to a zombie (S2)", S_ROOT, FD_PIDFD_ZOMBIE, NULL, T_NEWUTS,
+	      CG_RULE_S2, EINVAL),
+	SETNS("seed: setns /proc/self/cmdline (S2)", S_ROOT, FD_PROC, "self/cmdline", T_NEWUTS,
+	      CG_RULE_S2, EINVAL),
 	UNSHARE("seed: unshare NEWCGROUP is dropped", S_ROOT, T_NEWCGROUP, CG_RULE_UDROP, 0),
 	UNSHARE_P(P_HEAD2, "head-cgroup2: unshare NEWCGROUP", S_ROOT, T_NEWCGROUP, 0, T_LINUX),
 };
@@ -662,8 +716,13 @@ static const struct row rows_head_linux[] = {
 	CLONE3_P(P_HEAD, "D10: clone3 PIDFD|PARENT_SETTID, one pointer", S_ROOT,
 		 T_PIDFD | T_PARENT_SETTID, SIGCHLD_, 0, T_LINUX),
 	UNSHARE_P(P_HEAD, "D14: a second unshare(NEWPID)", S_PIDNS_UNSHARED, T_NEWPID, 0, T_LINUX),
-	SETNS_P(P_HEAD, "D12: setns directory (S2, Linux's EINVAL)", S_ROOT, FD_DIR, NULL,
-		T_NEWUTS, CG_RULE_S2, EINVAL),
+	SETNS_P(P_HEAD, "setns directory (S2)", S_ROOT, FD_DIR, NULL, T_NEWUTS, CG_RULE_S2, EINVAL),
+	SETNS_P(P_HEAD, "D12: setns /proc/<pid> (past H12-H15: S2, Linux's EINVAL)", S_ROOT,
+		FD_PROC_SELF, NULL, T_NEWUTS, CG_RULE_S2, EINVAL),
+	SETNS_P(P_HEAD, "D12: setns /proc/<pid>/task/<tid> (S2, Linux's EINVAL)", S_ROOT,
+		FD_PROC_TASK, NULL, T_NEWUTS | T_NEWNET, CG_RULE_S2, EINVAL),
+	SETNS_P(P_HEAD2, "D12: cgroup2: setns /proc/<pid> as NEWCGROUP (S2)", S_ROOT,
+		FD_PROC_SELF, NULL, T_NEWCGROUP, CG_RULE_S2, EINVAL),
 };
 
 static const struct row rows_h1_h2[] = {
@@ -816,6 +875,69 @@ static const struct row rows_h18[] = {
 	SETNS_P(P_HEAD2, "cgroup2: root setns own cgroup ns", S_ROOT, FD_NS, "cgroup", 0, 0, T_LINUX),
 	SETNS_P(P_HEAD, "gate shut: unpriv setns cgroup ns (S2)", S_UNPRIV, FD_NS, "cgroup", 0,
 		CG_RULE_S2, EINVAL),
+};
+
+/* The pidfd path (a pidfd, or a task's /proc directory), H12-H15, and the /proc quirk. */
+static const struct row rows_h12[] = {
+	SETNS_P(P_HEAD, "H12 pidfd to a zombie", S_ROOT, FD_PIDFD_ZOMBIE, NULL, T_NEWUTS,
+		CG_RULE_H12, ESRCH),
+	SETNS_P(P_HEAD, "H12 pidfd to a reaped child", S_ROOT, FD_PIDFD_REAPED, NULL, T_NEWUTS,
+		CG_RULE_H12, ESRCH),
+	SETNS_P(P_HEAD, "H12 /proc/<pid> of a zombie (Linux: EINVAL)", S_ROOT, FD_PROC_ZOMBIE,
+		NULL, T_NEWUTS, CG_RULE_H12, ESRCH),
+	SETNS_P(P_HEAD, "E3: H12 before H13 (Linux: EINVAL)", S_ROOT, FD_PIDFD_ZOMBIE, NULL, 0,
+		CG_RULE_H12, ESRCH),
+	SETNS_P(P_HEAD, "H11 before H12", S_ROOT, FD_PIDFD_ZOMBIE, NULL, T_NEWCGROUP,
+		CG_RULE_H11, EINVAL),
+	SETNS_P(P_HEAD2, "cgroup2: H12 pidfd to a zombie", S_ROOT, FD_PIDFD_ZOMBIE, NULL,
+		T_NEWCGROUP, CG_RULE_H12, ESRCH),
+};
+
+static const struct row rows_h12_proc[] = {
+	SETNS_P(P_HEAD, "H12.proc /proc/<pid>/cmdline (Linux: EINVAL)", S_ROOT, FD_PROC,
+		"self/cmdline", T_NEWUTS, CG_RULE_H12_PROC, ESRCH),
+	SETNS_P(P_HEAD, "H12.proc /proc/<pid>/ns, nstype 0", S_ROOT, FD_PROC, "self/ns", 0,
+		CG_RULE_H12_PROC, ESRCH),
+	SETNS_P(P_HEAD, "H12.proc /proc/<pid>/task", S_ROOT, FD_PROC, "self/task", T_NEWNET,
+		CG_RULE_H12_PROC, ESRCH),
+	SETNS_P(P_HEAD2, "cgroup2: H12.proc /proc/<pid>/status", S_ROOT, FD_PROC, "self/status",
+		T_NEWUTS, CG_RULE_H12_PROC, ESRCH),
+	SETNS_P(P_HEAD, "H11 before H12.proc", S_ROOT, FD_PROC, "self/cmdline", T_NEWCGROUP,
+		CG_RULE_H11, EINVAL),
+	SETNS_P(P_HEAD, "head: /proc/cpuinfo is no task's (S2)", S_ROOT, FD_PROC, "cpuinfo",
+		T_NEWUTS, CG_RULE_S2, EINVAL),
+};
+
+static const struct row rows_h13[] = {
+	SETNS_P(P_HEAD, "H13 pidfd nstype 0", S_ROOT, FD_PIDFD, NULL, 0, CG_RULE_H13, EINVAL),
+	SETNS_P(P_HEAD, "H13 pidfd NEWTIME (Linux allows)", S_ROOT, FD_PIDFD, NULL, T_NEWTIME,
+		CG_RULE_H13, EINVAL),
+	SETNS_P(P_HEAD, "H13 pidfd NEWUTS|NEWTIME", S_ROOT, FD_PIDFD, NULL, T_NEWUTS | T_NEWTIME,
+		CG_RULE_H13, EINVAL),
+	SETNS_P(P_HEAD, "H13 pidfd exit-signal bit", S_ROOT, FD_PIDFD, NULL, 0x11, CG_RULE_H13,
+		EINVAL),
+	SETNS_P(P_HEAD, "H13 /proc/<pid> nstype 0", S_ROOT, FD_PROC_SELF, NULL, 0, CG_RULE_H13,
+		EINVAL),
+	SETNS_P(P_HEAD2, "cgroup2: H13 pidfd NEWTIME", S_ROOT, FD_PIDFD, NULL, T_NEWTIME,
+		CG_RULE_H13, EINVAL),
+	SETNS_P(P_HEAD2, "cgroup2: pidfd NEWCGROUP passes H13", S_ROOT, FD_PIDFD, NULL,
+		T_NEWCGROUP, 0, T_LINUX),
+	SETNS_P(P_HEAD, "head: pidfd NEWUTS|NEWIPC|NEWNET", S_ROOT, FD_PIDFD, NULL,
+		T_NEWUTS | T_NEWIPC | T_NEWNET, 0, T_LINUX),
+};
+
+static const struct row rows_h14[] = {
+	SETNS_P(P_HEAD, "H14 unpriv pidfd to pid 1", S_UNPRIV, FD_PIDFD_INIT, NULL, T_NEWUTS,
+		CG_RULE_H14, EPERM),
+	SETNS_P(P_HEAD, "H14 unpriv /proc/1 (Linux: EINVAL)", S_UNPRIV, FD_PROC_INIT, NULL,
+		T_NEWUTS, CG_RULE_H14, EPERM),
+	SETNS_P(P_HEAD, "H13 before H14", S_UNPRIV, FD_PIDFD_INIT, NULL, 0, CG_RULE_H13, EINVAL),
+	SETNS_P(P_HEAD2, "cgroup2: H14 unpriv pidfd to pid 1", S_UNPRIV, FD_PIDFD_INIT, NULL,
+		T_NEWNET, CG_RULE_H14, EPERM),
+	SETNS_P(P_HEAD, "head: unpriv pidfd to itself (same thread group: Linux)", S_UNPRIV,
+		FD_PIDFD, NULL, T_NEWUTS, 0, T_LINUX),
+	SETNS_P(P_HEAD, "head: root pidfd to pid 1 (past H14: Linux)", S_ROOT, FD_PIDFD_INIT,
+		NULL, T_NEWUTS, 0, T_LINUX),
 };
 
 /* ---- the fixture: one cgroup scope per test, one variant per mode ---- */
@@ -978,6 +1100,10 @@ RULE_TEST(H6_clear_sighand, rows_h6)
 RULE_TEST(H7_parent_from_init, rows_h7)
 RULE_TEST(H10_U_head_unshare, rows_head_unshare)
 RULE_TEST(H11_S_head_setns, rows_head_setns)
+RULE_TEST(H12_pidfd_dead, rows_h12)
+RULE_TEST(H12_proc_quirk, rows_h12_proc)
+RULE_TEST(H13_pidfd_nstype, rows_h13)
+RULE_TEST(H14_pidfd_ptrace, rows_h14)
 RULE_TEST(H16_join_user_ns, rows_h16)
 RULE_TEST(H17_join_pid_ns, rows_h17)
 RULE_TEST(H18_join_cgroup_ns, rows_h18)

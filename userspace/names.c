@@ -78,7 +78,6 @@ const char *errno_name(int err)
 	case EUSERS:	return "EUSERS";
 	case EOPNOTSUPP: return "ENOTSUP";	/* the spec's name for 95 */
 	case E2BIG:	return "E2BIG";
-	case ESRCH:	return "ESRCH";
 	case EAGAIN:	return "EAGAIN";
 	case ENOMEM:	return "ENOMEM";
 	case EACCES:	return "EACCES";

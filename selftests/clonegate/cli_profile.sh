@@ -135,6 +135,11 @@ rule          H6             off                on
 rule          H7             off                on
 rule          H10            off                on
 rule          H11            off                on
+rule          H12            off                on
+rule          H12.proc       off                on
+rule          H13            off                on
+rule          H14            off                on
+rule          H15            off                on
 rule          H16a           off                on
 rule          H16b           off                on
 rule          H16c           off                on
@@ -145,8 +150,8 @@ rule          H18            off                on
 WANT
 check "... line by line" diff -u "$T/want" "$tap_last"
 exits 1 "diff --json gvisor-21d66119 gvisor-head" $CG profile diff --json gvisor-21d66119 gvisor-head
-check "... 28 differences, the first and the last as in the table" \
-	sh -c "[ \$(grep -o '{\"field\"' $tap_last | wc -l) = 28 ] && grep -q '^{\"a\":\"gvisor-21d66119\",\"b\":\"gvisor-head\",\"same\":false,\"differences\":\[{\"field\":\"clone-flags\",\"item\":\"PIDFD\",\"a\":\"no\",\"b\":\"yes\"},' $tap_last && grep -q '{\"field\":\"rule\",\"item\":\"H18\",\"a\":\"off\",\"b\":\"on\"}\]}$' $tap_last"
+check "... 33 differences, the first and the last as in the table" \
+	sh -c "[ \$(grep -o '{\"field\"' $tap_last | wc -l) = 33 ] && grep -q '^{\"a\":\"gvisor-21d66119\",\"b\":\"gvisor-head\",\"same\":false,\"differences\":\[{\"field\":\"clone-flags\",\"item\":\"PIDFD\",\"a\":\"no\",\"b\":\"yes\"},' $tap_last && grep -q '{\"field\":\"rule\",\"item\":\"H18\",\"a\":\"off\",\"b\":\"on\"}\]}$' $tap_last"
 exits 1 "diff gvisor-head gvisor-head-cgroup2: the gate" $CG profile diff gvisor-head gvisor-head-cgroup2
 cat >"$T/want" <<'WANT'
 FIELD         ITEM           gvisor-head        gvisor-head-cgroup2
@@ -187,7 +192,7 @@ bad "a flag setns cannot enter" "4:21: error: found 'VM', expected a namespace f
 bad "bits outside the clone flags" "4:13: error: found bits 0x7f that this key does not take, expected bits within 0x3ffffff80" "$V" 'name x' 'base none' 'clone-flags 0xff'
 bad "bits above the namespace flags" "4:12: error: found bits 0x400000000 that this key does not take, expected bits within 0x7e020080" "$V" 'name x' 'base none' 'clone-caps 0x400020000'
 bad "+FLAG mixed with FLAG" "4:17: error: found 'NEWNS', expected +FLAG or -FLAG like the first flag of the line" "$V" 'name x' 'base none' 'clone-flags -VM NEWNS'
-bad "an unknown rule" "4:6: error: found 'H12', expected a rule id such as C1 or H16a (docs/policy.md)" "$V" 'name x' 'base gvisor-head' 'rule H12 on'
+bad "an unknown rule" "4:6: error: found 'H19', expected a rule id such as C1 or H16a (docs/policy.md)" "$V" 'name x' 'base gvisor-head' 'rule H19 on'
 bad "a rule twice" "5:6: error: found a second line for C1 (the first is line 4), expected one" "$V" 'name x' 'base none' 'rule C1 on' 'rule c1 off'
 bad "neither on nor off" "4:9: error: found 'yes', expected 'on' or 'off'" "$V" 'name x' 'base none' 'rule C1 yes'
 bad "an unknown errno" "5:10: error: found 'EWHATEVER', expected an errno name such as EPERM or EINVAL" "$V" 'name x' 'base none' 'rule C1 on' 'errno C1 EWHATEVER'

@@ -153,18 +153,24 @@ static const struct cg_rule_def cg_rules[CG_RULE_MAX] = {
  * by number. Rules of different entry points never compete (H1, H2: clone,
  * fork, vfork; A1, H3, H4: clone3), so one order serves every profile.
  */
-static const unsigned char cg_rule_order[CG_RULE_MAX - 1] = {
-	CG_RULE_H1, CG_RULE_H2, CG_RULE_CLONE3_SIZE, CG_RULE_H3, CG_RULE_H4,
-	CG_RULE_C1, CG_RULE_H5, CG_RULE_C2, CG_RULE_H6, CG_RULE_C3, CG_RULE_C4,
-	CG_RULE_C5, CG_RULE_C6, CG_RULE_C7, CG_RULE_C8, CG_RULE_C9, CG_RULE_H7,
-	CG_RULE_C10, CG_RULE_C11, CG_RULE_C12, CG_RULE_C13,
-	CG_RULE_U1, CG_RULE_H10, CG_RULE_U2, CG_RULE_U3, CG_RULE_U4_DEPTH,
-	CG_RULE_U4_IDS, CG_RULE_U5, CG_RULE_UDROP,
-	CG_RULE_S1, CG_RULE_H11, CG_RULE_H12, CG_RULE_H12_PROC, CG_RULE_H13,
-	CG_RULE_H14, CG_RULE_H15, CG_RULE_S2, CG_RULE_S3, CG_RULE_H16A, CG_RULE_H16B,
-	CG_RULE_H16C, CG_RULE_H16D, CG_RULE_H17A, CG_RULE_H17B, CG_RULE_S4,
-	CG_RULE_H18, CG_RULE_S5, CG_RULE_S6,
-};
+#define CG_RULE_ORDER(X)							\
+	X(H1) X(H2) X(CLONE3_SIZE) X(H3) X(H4)					\
+	X(C1) X(H5) X(C2) X(H6) X(C3) X(C4) X(C5) X(C6) X(C7) X(C8) X(C9)	\
+	X(H7) X(C10) X(C11) X(C12) X(C13)					\
+	X(U1) X(H10) X(U2) X(U3) X(U4_DEPTH) X(U4_IDS) X(U5) X(UDROP)		\
+	X(S1) X(H11) X(H12) X(H12_PROC) X(H13) X(H14) X(H15) X(S2) X(S3)	\
+	X(H16A) X(H16B) X(H16C) X(H16D) X(H17A) X(H17B) X(S4) X(H18) X(S5) X(S6)
+
+#define CG_RULE_ORDER_ID(r)	CG_RULE_##r,
+static const unsigned char cg_rule_order[] = { CG_RULE_ORDER(CG_RULE_ORDER_ID) };
+
+/* Every rule once: as many entries as rules, and all of them among those. */
+#define CG_RULE_ORDER_BIT(r)	| (1ULL << CG_RULE_##r)
+_Static_assert(sizeof(cg_rule_order) == CG_RULE_MAX - 1,
+	       "cg_rule_order[] must list every rule of enum cg_rule once");
+_Static_assert(CG_RULE_MAX < 64 &&
+	       (0 CG_RULE_ORDER(CG_RULE_ORDER_BIT)) == ((1ULL << CG_RULE_MAX) - 2),
+	       "cg_rule_order[] must list every rule of enum cg_rule once");
 
 #define CG_RULE_BIT(r)	(1ULL << (r))
 #define CG_RULES_CLONE	(CG_RULE_BIT(CG_RULE_CLONE3_SIZE) | \

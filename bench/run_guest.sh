@@ -71,6 +71,9 @@ stop_collector() {
 }
 
 start_collector() {
+	# Not the last collector's "ready": wait_for may look before the new
+	# one's redirection has emptied the file.
+	rm -f /tmp/ev.err
 	$CG events "$@" 2>/tmp/ev.err &
 	collector=$!
 	wait_for /tmp/ev.err ready

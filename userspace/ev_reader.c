@@ -20,6 +20,7 @@
  * sink is counted the same way and a sink never calls back into the reader.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -327,6 +328,11 @@ int reader_run(struct reader *r, struct clone_events_bpf *skel)
 	decisions = skel_attach_decisions(skel, false);
 	if (!decisions && !ctl_module_loaded())
 		fprintf(stderr, "clonegate: the clonegate module is not loaded: no decision events until it is\n");
+	/*
+	 * Loading parsed the kernel's BTF (megabytes, freed since); give the
+	 * pages back, or a collector that runs for months keeps them.
+	 */
+	malloc_trim(0);
 	fprintf(stderr, "clonegate: ready\n");
 
 	if (r->out && !json_output) {

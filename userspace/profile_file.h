@@ -16,9 +16,7 @@
 #define PF_PATH_MAX	256	/* characters of the path it came from */
 
 /* The flags of the masks that hold namespace types (setns, C13, U5). */
-#define PF_NS_FLAGS	(CG_CLONE_NEWNS | CG_CLONE_NEWCGROUP | CG_CLONE_NEWUTS | \
-	CG_CLONE_NEWIPC | CG_CLONE_NEWUSER | CG_CLONE_NEWPID | CG_CLONE_NEWNET | \
-	CG_CLONE_NEWTIME)
+#define PF_NS_FLAGS	CG_CLONE_NS_ALL
 
 /*
  * A profile as the command holds it. def is the very struct the built-in

@@ -50,6 +50,13 @@
 #define CG_CLONE_CLEAR_SIGHAND	0x100000000ULL
 #define CG_CLONE_INTO_CGROUP	0x200000000ULL
 
+/* Every flag above that has a name (cg_flag_names[]), CSIGNAL apart. */
+#define CG_CLONE_KNOWN		0x3ffffff80ULL
+/* The namespace flags: the types setns enters, C13 and U5 ask about. */
+#define CG_CLONE_NS_ALL		(CG_CLONE_NEWNS | CG_CLONE_NEWCGROUP | CG_CLONE_NEWUTS | \
+	CG_CLONE_NEWIPC | CG_CLONE_NEWUSER | CG_CLONE_NEWPID | CG_CLONE_NEWNET | \
+	CG_CLONE_NEWTIME)
+
 #define CG_CLONE_ARGS_SIZE_MIN	64	/* CLONE_ARGS_SIZE_VER0 */
 #define CG_CLONE_ARGS_SIZE_MAX	88	/* CLONE_ARGS_SIZE_VER2: gVisor's struct */
 
@@ -173,6 +180,8 @@ static const unsigned char cg_rule_order[CG_RULE_MAX - 1] = {
 #define CG_RULES_SETNS	(CG_RULE_BIT(CG_RULE_S1) | CG_RULE_BIT(CG_RULE_S2) | \
 	CG_RULE_BIT(CG_RULE_S3) | CG_RULE_BIT(CG_RULE_S4) | CG_RULE_BIT(CG_RULE_S5) | \
 	CG_RULE_BIT(CG_RULE_S6))
+/* Every rule of the catalogue: the bits a profile's rules may have. */
+#define CG_RULES_KNOWN	(((1ULL << CG_RULE_MAX) - 1) & ~CG_RULE_BIT(CG_RULE_NONE))
 #define CG_RULES_GVISOR	(CG_RULES_CLONE | CG_RULES_UNSHARE | CG_RULES_SETNS)
 
 /* gvisor-head: the seed's rules and the new ones; the cgroup2 gate apart. */

@@ -164,18 +164,7 @@ struct cg_loaded *cg_profile_prepare(struct cg_profile_spec *sp)
 		return ERR_PTR(-ENOMEM);
 	strscpy(l->name, sp->name, sizeof(l->name));
 	strscpy(l->what, sp->what, sizeof(l->what));
-	l->def = (struct cg_profile_def){
-		.name = l->name,
-		.what = l->what,
-		.clone_supported = sp->clone_supported,
-		.rules = sp->rules,
-		.setns_types = sp->setns_types,
-		.unshare_handled = sp->unshare_handled,
-		.clone_caps = sp->clone_caps,
-		.unshare_caps = sp->unshare_caps,
-		.setns_pidfd = sp->setns_pidfd,
-		.cgroup2 = sp->cgroup2,
-	};
+	cg_profile_def_from_spec(&l->def, sp, l->name, l->what);
 	sp->id = CG_PROFILE_LOADED_FIRST + slot;
 	return l;
 }
@@ -226,14 +215,7 @@ int cg_profile_info(struct cg_profile_spec *sp)
 	sp->id = CG_PROFILE_LOADED_FIRST + slot;
 	sp->flags = 0;
 	sp->nr_scopes = cg_scope_uses(&l->def);
-	sp->clone_supported = l->def.clone_supported;
-	sp->rules = l->def.rules;
-	sp->setns_types = l->def.setns_types;
-	sp->unshare_handled = l->def.unshare_handled;
-	sp->clone_caps = l->def.clone_caps;
-	sp->unshare_caps = l->def.unshare_caps;
-	sp->setns_pidfd = l->def.setns_pidfd;
-	sp->cgroup2 = l->def.cgroup2;
+	cg_profile_spec_masks(sp, &l->def);
 	memset(sp->pad, 0, sizeof(sp->pad));
 	return 0;
 }

@@ -333,6 +333,31 @@ static int one_arg(int argc, char **argv, const char *where, const char *what)
 	return -1;
 }
 
+/*
+ * The options and the one FILE of validate and load, read into *pf: -1 to
+ * go on, else the exit status (bad_file for a file with an error, which is
+ * reported as FILE:LINE:COL).
+ */
+static int file_arg(int argc, char **argv, const char *where, int (*help)(void),
+		    struct profile *pf, int bad_file)
+{
+	char msg[512];
+	int ret;
+
+	ret = parse_simple_opts(argc, argv, where, help);
+	if (ret >= 0)
+		return ret;
+	ret = one_arg(argc, argv, where, "which file?");
+	if (ret >= 0)
+		return ret;
+	if (profile_file_parse(argv[optind], pf, msg, sizeof(msg))) {
+		fflush(stdout);
+		fprintf(stderr, "%s\n", msg);
+		return bad_file;
+	}
+	return -1;
+}
+
 static int profile_show(int argc, char **argv)
 {
 	const char *where = "clonegate profile show";
@@ -358,22 +383,12 @@ static int profile_show(int argc, char **argv)
 /* Exit 0 and one line when FILE is valid; else its error and exit 1. */
 static int profile_validate(int argc, char **argv)
 {
-	const char *where = "clonegate profile validate";
 	struct profile pf;
-	char msg[512];
 	int ret;
 
-	ret = parse_simple_opts(argc, argv, where, profile_validate_help);
+	ret = file_arg(argc, argv, "clonegate profile validate", profile_validate_help, &pf, 1);
 	if (ret >= 0)
 		return ret;
-	ret = one_arg(argc, argv, where, "which file?");
-	if (ret >= 0)
-		return ret;
-	if (profile_file_parse(argv[optind], &pf, msg, sizeof(msg))) {
-		fflush(stdout);
-		fprintf(stderr, "%s\n", msg);
-		return 1;
-	}
 	if (json_output) {
 		jw_begin_object(NULL);
 		jw_string("file", pf.path);
@@ -399,6 +414,12 @@ static int changed_errno(const struct profile *pf)
 	return 0;
 }
 
+static void perm_error(const char *doing)
+{
+	p_err("permission denied: %s a profile needs CAP_SYS_ADMIN in the initial user "
+	      "namespace, outside any enforcing or auditing scope", doing);
+}
+
 static int load_error(int err, const struct profile *pf)
 {
 	switch (err) {
@@ -411,8 +432,7 @@ static int load_error(int err, const struct profile *pf)
 		      "('clonegate profile list')", CG_MAX_LOADED_PROFILES);
 		break;
 	case -EPERM:
-		p_err("permission denied: loading a profile needs CAP_SYS_ADMIN in the "
-		      "initial user namespace, outside any enforcing or auditing scope");
+		perm_error("loading");
 		break;
 	case -ENOTTY:
 		p_err("the loaded module cannot load profiles (it is older than this "
@@ -426,23 +446,13 @@ static int load_error(int err, const struct profile *pf)
 
 static int profile_load(int argc, char **argv)
 {
-	const char *where = "clonegate profile load";
 	struct cg_profile_spec sp;
 	struct profile pf;
-	char msg[512];
 	int ret, fd, r;
 
-	ret = parse_simple_opts(argc, argv, where, profile_load_help);
+	ret = file_arg(argc, argv, "clonegate profile load", profile_load_help, &pf, EXIT_FAIL);
 	if (ret >= 0)
 		return ret;
-	ret = one_arg(argc, argv, where, "which file?");
-	if (ret >= 0)
-		return ret;
-	if (profile_file_parse(argv[optind], &pf, msg, sizeof(msg))) {
-		fflush(stdout);
-		fprintf(stderr, "%s\n", msg);
-		return EXIT_FAIL;
-	}
 	r = changed_errno(&pf);
 	if (r) {
 		p_err("%s: rule %s returns %s in this file: the module refuses with the "
@@ -509,8 +519,7 @@ static int profile_unload(int argc, char **argv)
 	else if (ret == -ENOENT)
 		p_err("no loaded profile named '%s' (see 'clonegate profile list')", name);
 	else if (ret == -EPERM)
-		p_err("permission denied: unloading a profile needs CAP_SYS_ADMIN in the "
-		      "initial user namespace, outside any enforcing or auditing scope");
+		perm_error("unloading");
 	else if (ret)
 		p_err("unloading profile '%s': %s", name, ctl_strerror(ret));
 	close(fd);

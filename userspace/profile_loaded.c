@@ -24,14 +24,7 @@ void profile_to_spec(const struct profile *p, struct cg_profile_spec *sp)
 	memset(sp, 0, sizeof(*sp));
 	snprintf(sp->name, sizeof(sp->name), "%s", p->def.name);
 	snprintf(sp->what, sizeof(sp->what), "%s", p->def.what ? p->def.what : "");
-	sp->clone_supported = p->def.clone_supported;
-	sp->rules = p->def.rules;
-	sp->setns_types = p->def.setns_types;
-	sp->unshare_handled = p->def.unshare_handled;
-	sp->clone_caps = p->def.clone_caps;
-	sp->unshare_caps = p->def.unshare_caps;
-	sp->setns_pidfd = p->def.setns_pidfd;
-	sp->cgroup2 = p->def.cgroup2;
+	cg_profile_spec_masks(sp, &p->def);
 }
 
 static void spec_to_profile(const struct cg_profile_spec *sp, struct profile *out)
@@ -39,18 +32,7 @@ static void spec_to_profile(const struct cg_profile_spec *sp, struct profile *ou
 	memset(out, 0, sizeof(*out));
 	snprintf(out->name, sizeof(out->name), "%.*s", CG_PROFILE_SPEC_NAME_MAX, sp->name);
 	snprintf(out->what, sizeof(out->what), "%.*s", CG_PROFILE_SPEC_WHAT_MAX, sp->what);
-	out->def = (struct cg_profile_def){
-		.name = out->name,
-		.what = out->what,
-		.clone_supported = sp->clone_supported,
-		.rules = sp->rules,
-		.setns_types = sp->setns_types,
-		.unshare_handled = sp->unshare_handled,
-		.clone_caps = sp->clone_caps,
-		.unshare_caps = sp->unshare_caps,
-		.setns_pidfd = sp->setns_pidfd,
-		.cgroup2 = sp->cgroup2,
-	};
+	cg_profile_def_from_spec(&out->def, sp, out->name, out->what);
 	out->id = sp->id;
 	out->loaded = true;
 	out->nr_scopes = sp->nr_scopes;

@@ -278,4 +278,39 @@ static const struct cg_profile_def cg_profiles[CG_PROFILE_MAX] = {
 	CG_PROFILE_HEAD(CG_PROFILE_GVISOR_HEAD_CGROUP2, 1),
 };
 
+/*
+ * A loaded profile (struct cg_profile_spec, abi.h) and a row, both ways:
+ * every field but the strings, which the caller owns.
+ */
+static inline void cg_profile_def_from_spec(struct cg_profile_def *d,
+					    const struct cg_profile_spec *sp,
+					    const char *name, const char *what)
+{
+	*d = (struct cg_profile_def){
+		.name = name,
+		.what = what,
+		.clone_supported = sp->clone_supported,
+		.rules = sp->rules,
+		.setns_types = sp->setns_types,
+		.unshare_handled = sp->unshare_handled,
+		.clone_caps = sp->clone_caps,
+		.unshare_caps = sp->unshare_caps,
+		.setns_pidfd = sp->setns_pidfd,
+		.cgroup2 = sp->cgroup2,
+	};
+}
+
+static inline void cg_profile_spec_masks(struct cg_profile_spec *sp,
+					 const struct cg_profile_def *d)
+{
+	sp->clone_supported = d->clone_supported;
+	sp->rules = d->rules;
+	sp->setns_types = d->setns_types;
+	sp->unshare_handled = d->unshare_handled;
+	sp->clone_caps = d->clone_caps;
+	sp->unshare_caps = d->unshare_caps;
+	sp->setns_pidfd = d->setns_pidfd;
+	sp->cgroup2 = d->cgroup2;
+}
+
 #endif /* CLONEGATE_TABLES_H */

@@ -287,46 +287,18 @@ static long cg_ioc_reset(void)
 }
 
 /*
- * LOAD: the profile is checked and its entry made, the id written back, and
- * only then is the entry put in the table: an error changes nothing.
+ * LOAD, UNLOAD and INFO of a loaded profile. LOAD checks the profile and
+ * makes its entry, writes the id back, and only then puts the entry in the
+ * table: an error changes nothing.
  */
-static long cg_ioc_load(void __user *uarg)
+static long cg_ioc_profile(void __user *uarg, unsigned int cmd)
 {
 	struct cg_profile_spec sp;
 	struct cg_loaded *l;
 	u32 usize;
 	int ret;
 
-	ret = cg_may_change();
-	if (ret)
-		return ret;
-	ret = cg_copy_in(&sp, sizeof(sp), CG_PROFILE_SPEC_SIZE_VER0, uarg, &usize);
-	if (ret)
-		return ret;
-	cg_profiles_lock_table();
-	l = cg_profile_prepare(&sp);
-	if (IS_ERR(l)) {
-		ret = PTR_ERR(l);
-		goto unlock;
-	}
-	ret = cg_copy_out(uarg, &sp, sizeof(sp), usize);
-	if (ret)
-		kfree(l);
-	else
-		cg_profile_commit(l, sp.id);
-unlock:
-	cg_profiles_unlock_table();
-	return ret;
-}
-
-/* UNLOAD (@unload) or INFO of a loaded profile. */
-static long cg_ioc_profile(void __user *uarg, bool unload)
-{
-	struct cg_profile_spec sp;
-	u32 usize;
-	int ret;
-
-	if (unload) {
+	if (cmd != CLONEGATE_IOC_INFO) {
 		ret = cg_may_change();
 		if (ret)
 			return ret;
@@ -335,11 +307,29 @@ static long cg_ioc_profile(void __user *uarg, bool unload)
 	if (ret)
 		return ret;
 	cg_profiles_lock_table();
-	ret = unload ? cg_profile_unload(&sp) : cg_profile_info(&sp);
+	switch (cmd) {
+	case CLONEGATE_IOC_LOAD:
+		l = cg_profile_prepare(&sp);
+		if (IS_ERR(l)) {
+			ret = PTR_ERR(l);
+			break;
+		}
+		ret = cg_copy_out(uarg, &sp, sizeof(sp), usize);
+		if (ret)
+			kfree(l);
+		else
+			cg_profile_commit(l, sp.id);
+		break;
+	case CLONEGATE_IOC_UNLOAD:
+		ret = cg_profile_unload(&sp);
+		break;
+	default:
+		ret = cg_profile_info(&sp);
+		if (!ret)
+			ret = cg_copy_out(uarg, &sp, sizeof(sp), usize);
+	}
 	cg_profiles_unlock_table();
-	if (ret || unload)
-		return ret;
-	return cg_copy_out(uarg, &sp, sizeof(sp), usize);
+	return ret;
 }
 
 static long cg_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
@@ -368,11 +358,9 @@ static long cg_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case CLONEGATE_IOC_RESET:
 		return cg_ioc_reset();
 	case CLONEGATE_IOC_LOAD:
-		return cg_ioc_load(uarg);
 	case CLONEGATE_IOC_UNLOAD:
-		return cg_ioc_profile(uarg, true);
 	case CLONEGATE_IOC_INFO:
-		return cg_ioc_profile(uarg, false);
+		return cg_ioc_profile(uarg, cmd);
 	default:
 		return -ENOTTY;
 	}

@@ -266,7 +266,7 @@ cp "$T/other.profile" /tmp/cliprof-other.profile
 chmod 644 /tmp/cliprof-other.profile
 $CG --json profile list >"$T/list.before"
 exits 2 "unprivileged profile load is refused" su -s /bin/sh nobody -c "$CG profile load /tmp/cliprof-other.profile"
-check "... as permission denied, nothing loaded" sh -c "grep -q 'permission denied' $tap_last && $CG --json profile list | cmp -s - $T/list.before"
+check "... as permission denied, nothing loaded" sh -c "grep -q 'permission denied' $tap_last && $CG --json profile list >$T/list.after && cmp -s $T/list.after $T/list.before"
 exits 2 "unprivileged profile unload is refused" su -s /bin/sh nobody -c "$CG profile unload no-userns"
 rm -f /tmp/cliprof-other.profile
 
@@ -274,7 +274,7 @@ check "policy apply --profile NAME (loaded)" $CG policy apply --cgroup "$DIR" --
 check "the scope is listed under the loaded name" sh -c "$CG --json policy list | grep -q '\"profile\":\"no-userns\"'"
 $CG --json profile list >"$T/list.before"
 exits 2 "unload while a scope uses it is refused" $CG profile unload no-userns
-check "... saying it is in use by 1 scope, nothing changed" sh -c "grep -q \"profile 'no-userns' is in use by 1 scope\" $tap_last && $CG --json profile list | cmp -s - $T/list.before"
+check "... saying it is in use by 1 scope, nothing changed" sh -c "grep -q \"profile 'no-userns' is in use by 1 scope\" $tap_last && $CG --json profile list >$T/list.after && cmp -s $T/list.after $T/list.before"
 check "run --profile NAME (loaded): a plain command runs" $CG run --profile no-userns -- true
 check "policy remove; then unload" sh -c "$CG policy remove --cgroup $DIR && $CG profile unload no-userns"
 check "... and it is no longer listed" sh -c "! $CG --json profile list | grep -q no-userns"
@@ -292,9 +292,10 @@ while [ $i -lt 17 ]; do
 	pf "max$i" 'clonegate-profile 1' "name max-$i" 'base gvisor-head'
 	i=$((i + 1))
 done
-check "16 profiles load" sh -c "for i in \$(seq 0 15); do $CG profile load $T/max\$i.profile >/dev/null || exit 1; done"
+SIXTEEN="0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15"
+check "16 profiles load" sh -c "for i in $SIXTEEN; do $CG profile load $T/max\$i.profile >/dev/null || exit 1; done"
 refused_load "the 17th is refused: the maximum, nothing changes" "maximum of 16 loaded profiles" "$T/max16.profile"
-check "unload the 16" sh -c "for i in \$(seq 0 15); do $CG profile unload max-\$i >/dev/null || exit 1; done"
+check "unload the 16" sh -c "for i in $SIXTEEN; do $CG profile unload max-\$i >/dev/null || exit 1; done"
 check "none left loaded" sh -c "! $CG --json profile list | grep -q '\"loaded\":true'"
 rmdir "$DIR"
 

@@ -1203,7 +1203,8 @@ static int t_unload_nobody(int fd)
 /*
  * One hostile edit of a good spec: @len bytes at @off become @val (an
  * integer field, little-endian) or, with @str, the string's bytes (the NUL
- * included); then @fill bytes at @off + @len become @fillc.
+ * included; T_BAD_STR zeroes the rest of the field, so only the string is
+ * wrong); then @fill bytes at @off + @len become @fillc.
  */
 struct t_bad_spec {
 	const char *name;
@@ -1218,7 +1219,7 @@ struct t_bad_spec {
 #define T_SP(f)		offsetof(struct cg_profile_spec, f)
 #define T_SZ(f)		sizeof(((struct cg_profile_spec *)0)->f)
 #define T_BAD_INT(what, e, f, v)	{ what, e, T_SP(f), T_SZ(f), v, NULL, 0, 0 }
-#define T_BAD_STR(what, e, f, s)	{ what, e, T_SP(f), sizeof(s), 0, s, 0, 0 }
+#define T_BAD_STR(what, e, f, s)	{ what, e, T_SP(f), sizeof(s), 0, s, T_SZ(f) - sizeof(s), 0 }
 #define T_BAD_FILL(what, e, f, at, n, c) { what, e, T_SP(f) + (at), 0, 0, NULL, n, c }
 
 static void t_bad_edit(struct cg_profile_spec *sp, const struct t_bad_spec *b)

@@ -64,7 +64,8 @@ struct cg_scope_stats {
 
 struct cg_scope {
 	u32 kind;			/* enum cg_scope_kind */
-	u32 profile;			/* enum cg_profile_id */
+	u32 profile;			/* enum cg_profile_id or a loaded id */
+	const struct cg_profile_def *def; /* profile's row (profiles.c) */
 	u32 mode;			/* enum cg_mode */
 	u32 level;			/* cgroup level, 0 for global */
 	u64 cgid;
@@ -97,12 +98,28 @@ DECLARE_PER_CPU(struct cg_stats, cg_stats);
 const struct cg_scope *cg_scope_of_current(void);
 bool cg_current_is_confined(void);
 
-int cg_scope_apply(const struct cg_policy *pol, struct cgroup *cgrp);
+int cg_scope_apply(const struct cg_policy *pol, const struct cg_profile_def *def,
+		   struct cgroup *cgrp);
+u32 cg_scope_uses(const struct cg_profile_def *def);
 int cg_scope_remove(u32 kind, struct cgroup *cgrp);
 int cg_scope_list(struct cg_scope_info *out, u32 room, u32 *total, u64 *generation);
 void cg_scope_prune(void);
 void cg_scope_reset(void);
 void cg_scope_exit(void);
+
+/* ---- profiles.c: loaded profiles --------------------------------------- */
+
+struct cg_loaded;
+
+void cg_profiles_lock_table(void);
+void cg_profiles_unlock_table(void);
+/* These need the table locked. */
+const struct cg_profile_def *cg_profile_def(u32 id);
+struct cg_loaded *cg_profile_prepare(struct cg_profile_spec *sp);
+void cg_profile_commit(struct cg_loaded *l, u32 id);
+int cg_profile_info(struct cg_profile_spec *sp);
+int cg_profile_unload(const struct cg_profile_spec *sp);
+void cg_profiles_exit(void);
 
 /* ---- hooks.c ----------------------------------------------------------- */
 

@@ -37,6 +37,10 @@ static_assert(sizeof(struct cg_policy) >= CG_POLICY_SIZE_VER0);
 static_assert(sizeof(struct cg_scope_list) >= CG_SCOPE_LIST_SIZE_VER0);
 static_assert(sizeof(struct cg_counters) >= CG_COUNTERS_SIZE_VER0);
 static_assert(sizeof(struct cg_counters) <= CLONEGATE_IOC_SIZE_MAX);
+static_assert(sizeof(struct cg_profile_spec) == CG_PROFILE_SPEC_SIZE_VER0);
+static_assert(CG_PROFILE_LOADED_FIRST >= CG_PROFILE_MAX);
+static_assert(sizeof_field(struct cg_profile_spec, name) > CG_PROFILE_SPEC_NAME_MAX);
+static_assert(sizeof_field(struct cg_profile_spec, what) > CG_PROFILE_SPEC_WHAT_MAX);
 
 /*
  * Read a size-prefixed struct: @min is its first version's size. *usize
@@ -90,6 +94,8 @@ static long cg_ioc_version(void __user *uarg)
 		.nr_rules = CG_RULE_MAX,
 		.nr_profiles = CG_PROFILE_MAX,
 		.max_scopes = CG_MAX_SCOPES,
+		.max_loaded = CG_MAX_LOADED_PROFILES,
+		.loaded_first = CG_PROFILE_LOADED_FIRST,
 	};
 	strscpy(v.module_version, CLONEGATE_VERSION, sizeof(v.module_version));
 	strscpy(v.kernel_release, utsname()->release, sizeof(v.kernel_release));
@@ -128,10 +134,11 @@ static int cg_policy_cgroup(const struct cg_policy *pol, struct cgroup **cgrp)
  * Check that the caller may change policy, read and validate the policy,
  * resolve its cgroup and write the answer (cgroup_id) back; only then may
  * the caller change anything. On success *cgrp holds a reference (NULL for
- * global).
+ * global). APPLY (@def not NULL) gets the profile's row in *def: the
+ * caller holds the profile table locked, so it stays loaded.
  */
 static int cg_policy_in(void __user *uarg, struct cg_policy *pol, struct cgroup **cgrp,
-			bool apply)
+			const struct cg_profile_def **def)
 {
 	u32 usize;
 	int ret;
@@ -145,8 +152,11 @@ static int cg_policy_in(void __user *uarg, struct cg_policy *pol, struct cgroup 
 		return ret;
 	if (pol->flags)
 		return -EINVAL;
-	if (apply && (pol->profile >= CG_PROFILE_MAX || pol->mode >= CG_MODE_MAX))
-		return -EINVAL;
+	if (def) {
+		*def = cg_profile_def(pol->profile);
+		if (!*def || pol->mode >= CG_MODE_MAX)
+			return -EINVAL;
+	}
 	ret = cg_policy_cgroup(pol, cgrp);
 	if (ret)
 		return ret;
@@ -161,17 +171,22 @@ static int cg_policy_in(void __user *uarg, struct cg_policy *pol, struct cgroup 
 
 static long cg_ioc_apply(void __user *uarg)
 {
+	const struct cg_profile_def *def;
 	struct cgroup *cgrp;
 	struct cg_policy pol;
 	int ret;
 
-	ret = cg_policy_in(uarg, &pol, &cgrp, true);
+	/* No UNLOAD between the profile's lookup and its scope's publication. */
+	cg_profiles_lock_table();
+	ret = cg_policy_in(uarg, &pol, &cgrp, &def);
 	if (ret)
-		return ret;
+		goto unlock;
 	/* On success the scope owns the cgroup reference. */
-	ret = cg_scope_apply(&pol, cgrp);
+	ret = cg_scope_apply(&pol, def, cgrp);
 	if (ret && cgrp)
 		cgroup_put(cgrp);
+unlock:
+	cg_profiles_unlock_table();
 	return ret;
 }
 
@@ -181,7 +196,7 @@ static long cg_ioc_remove(void __user *uarg)
 	struct cg_policy pol;
 	int ret;
 
-	ret = cg_policy_in(uarg, &pol, &cgrp, false);
+	ret = cg_policy_in(uarg, &pol, &cgrp, NULL);
 	if (ret)
 		return ret;
 	ret = cg_scope_remove(pol.scope, cgrp);
@@ -271,6 +286,52 @@ static long cg_ioc_reset(void)
 	return 0;
 }
 
+/*
+ * LOAD, UNLOAD and INFO of a loaded profile. LOAD checks the profile and
+ * makes its entry, writes the id back, and only then puts the entry in the
+ * table: an error changes nothing.
+ */
+static long cg_ioc_profile(void __user *uarg, unsigned int cmd)
+{
+	struct cg_profile_spec sp;
+	struct cg_loaded *l;
+	u32 usize;
+	int ret;
+
+	if (cmd != CLONEGATE_IOC_INFO) {
+		ret = cg_may_change();
+		if (ret)
+			return ret;
+	}
+	ret = cg_copy_in(&sp, sizeof(sp), CG_PROFILE_SPEC_SIZE_VER0, uarg, &usize);
+	if (ret)
+		return ret;
+	cg_profiles_lock_table();
+	switch (cmd) {
+	case CLONEGATE_IOC_LOAD:
+		l = cg_profile_prepare(&sp);
+		if (IS_ERR(l)) {
+			ret = PTR_ERR(l);
+			break;
+		}
+		ret = cg_copy_out(uarg, &sp, sizeof(sp), usize);
+		if (ret)
+			kfree(l);
+		else
+			cg_profile_commit(l, sp.id);
+		break;
+	case CLONEGATE_IOC_UNLOAD:
+		ret = cg_profile_unload(&sp);
+		break;
+	default:
+		ret = cg_profile_info(&sp);
+		if (!ret)
+			ret = cg_copy_out(uarg, &sp, sizeof(sp), usize);
+	}
+	cg_profiles_unlock_table();
+	return ret;
+}
+
 static long cg_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
@@ -280,7 +341,8 @@ static long cg_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	 * this is when they stop being listed and holding a slot.
 	 */
 	if (cmd == CLONEGATE_IOC_APPLY || cmd == CLONEGATE_IOC_REMOVE ||
-	    cmd == CLONEGATE_IOC_LIST)
+	    cmd == CLONEGATE_IOC_LIST || cmd == CLONEGATE_IOC_UNLOAD ||
+	    cmd == CLONEGATE_IOC_INFO)
 		cg_scope_prune();
 	switch (cmd) {
 	case CLONEGATE_IOC_VERSION:
@@ -295,6 +357,10 @@ static long cg_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return cg_ioc_counters(uarg);
 	case CLONEGATE_IOC_RESET:
 		return cg_ioc_reset();
+	case CLONEGATE_IOC_LOAD:
+	case CLONEGATE_IOC_UNLOAD:
+	case CLONEGATE_IOC_INFO:
+		return cg_ioc_profile(uarg, cmd);
 	default:
 		return -ENOTTY;
 	}

@@ -183,7 +183,7 @@ void cg_record(const struct cg_scope *scope, const struct cg_request *rq,
 		action, cg_entry_names[rq->entry], rd->name, rd->err,
 		rq->flags, task_pid_nr(current),
 		from_kuid(&init_user_ns, current_uid()), comm_esc,
-		cg_profiles[scope->profile].name,
+		scope->def->name,
 		scope->kind == CG_SCOPE_GLOBAL ? "global" : "cgroup",
 		scope->cgid);
 }
@@ -231,7 +231,7 @@ static void cg_on_kernel_clone(unsigned long ip, unsigned long parent_ip,
 	};
 	if (!cg_is_clone3(rq.entry))
 		cg_checked(s, rq.entry);
-	rule = cg_decide_clone(&cg_profiles[s->profile], &rq, CG_RULE_MAX);
+	rule = cg_decide_clone(s->def, &rq, CG_RULE_MAX);
 	/* In audit mode, one clone3 call is recorded once (clone3_mark.c). */
 	mark = cg_is_clone3(rq.entry) ? cg_clone3_mark_take() : CG_CLONE3_NONE;
 	if (rule > CG_RULE_NONE && !(mark == CG_CLONE3_RECORDED && s->mode == CG_MODE_AUDIT))
@@ -268,7 +268,7 @@ static void cg_on_clone3(struct pt_regs *regs, bool ia32)
 	}
 	/* clone3 is counted here, once, whether or not Linux reaches kernel_clone(). */
 	cg_checked(s, rq.entry);
-	rule = cg_decide_clone3_entry(&cg_profiles[s->profile], &rq);
+	rule = cg_decide_clone3_entry(s->def, &rq);
 	if (rule > CG_RULE_NONE)
 		cg_verdict(regs, s, &rq, rule);
 	/* In audit mode, kernel_clone() must not record this call again. */
@@ -312,13 +312,13 @@ static void cg_on_ksys_unshare(unsigned long ip, unsigned long parent_ip,
 		goto out;
 	rq = (struct cg_request){ .entry = cg_unshare_entry(), .flags = regs->di };
 	cg_checked(s, rq.entry);
-	rule = cg_decide_unshare(&cg_profiles[s->profile], &rq);
+	rule = cg_decide_unshare(s->def, &rq);
 	if (rule > CG_RULE_NONE) {
 		cg_verdict(regs, s, &rq, rule);
 		goto out;
 	}
 	/* The bits the profile ignores: the host must never act on them. */
-	drop = cg_unshare_dropped_bits(&cg_profiles[s->profile], rq.flags);
+	drop = cg_unshare_dropped_bits(s->def, rq.flags);
 	if (drop) {
 		cg_record(s, &rq, CG_RULE_UDROP, s->mode);
 		if (s->mode == CG_MODE_ENFORCE)
@@ -447,7 +447,7 @@ static void cg_on_setns(struct pt_regs *regs, bool ia32)
 	 * The namespace, its owner and (pid) its ancestors are pinned by the
 	 * file until fput(); a pidfd's task (which may be gone) by RCU.
 	 */
-	rule = cg_decide_setns(&cg_profiles[s->profile], &rq);
+	rule = cg_decide_setns(s->def, &rq);
 	if (file)
 		fput(file);
 	if (rule > CG_RULE_NONE)
@@ -490,7 +490,7 @@ static void cg_refuse_ns_type(struct pt_regs *regs, u64 type)
 		.entry = in_ia32_syscall() ? CG_ENTRY_IA32_SETNS : CG_ENTRY_SETNS,
 		.ns_type = type, .ns_file_open = true,
 	};
-	rule = cg_decide_ns_install(&cg_profiles[s->profile], &rq);
+	rule = cg_decide_ns_install(s->def, &rq);
 	if (rule > CG_RULE_NONE)
 		cg_verdict(regs, s, &rq, rule);
 out:

@@ -82,6 +82,7 @@ static void __exit clonegate_exit(void)
 	cg_control_exit();
 	cg_hooks_exit();
 	cg_scope_exit();
+	cg_profiles_exit();
 	pr_info("unloaded\n");
 }
 

@@ -40,7 +40,7 @@ static int cg_on_create_user_ns_ret(struct kretprobe_instance *ri, struct pt_reg
 	if (!s)
 		goto out;
 	cg_current_request(&rq);
-	rule = cg_decide_userns_refusal(&cg_profiles[s->profile], &rq);
+	rule = cg_decide_userns_refusal(s->def, &rq);
 	if (rule > CG_RULE_NONE)
 		cg_record(s, &rq, rule, s->mode);
 out:

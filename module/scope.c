@@ -147,10 +147,13 @@ static void cg_publish(struct cg_state *old, struct cg_state *next)
 }
 
 /*
- * Add a scope or change an existing one's profile and mode. On success the
- * reference on @cgrp (NULL for global) is owned by the scope set.
+ * Add a scope or change an existing one's profile and mode; @def is the
+ * profile's row, which the caller keeps from being unloaded (profiles.c).
+ * On success the reference on @cgrp (NULL for global) is owned by the scope
+ * set.
  */
-int cg_scope_apply(const struct cg_policy *pol, struct cgroup *cgrp)
+int cg_scope_apply(const struct cg_policy *pol, const struct cg_profile_def *def,
+		   struct cgroup *cgrp)
 {
 	struct cg_state *old, *next;
 	struct cg_scope *s;
@@ -192,6 +195,7 @@ int cg_scope_apply(const struct cg_policy *pol, struct cgroup *cgrp)
 			cgroup_put(cgrp);
 	}
 	s->profile = pol->profile;
+	s->def = def;
 	s->mode = pol->mode;
 	cg_publish(old, next);
 unlock:
@@ -276,6 +280,20 @@ void cg_scope_prune(void)
 	cg_publish(old, next);
 unlock:
 	mutex_unlock(&cg_state_lock);
+}
+
+/* How many scopes use profile @def (UNLOAD refuses while any does). */
+u32 cg_scope_uses(const struct cg_profile_def *def)
+{
+	const struct cg_state *st;
+	u32 i, n = 0;
+
+	mutex_lock(&cg_state_lock);
+	st = rcu_dereference_protected(cg_state, lockdep_is_held(&cg_state_lock));
+	for (i = 0; st && i < st->nr; i++)
+		n += st->scopes[i].def == def;
+	mutex_unlock(&cg_state_lock);
+	return n;
 }
 
 static void cg_scope_sum(const struct cg_scope *s, struct cg_scope_info *out)

@@ -52,10 +52,10 @@ _clonegate()
 		esac ;;
 	profile)
 		case $verb in
-		'') COMPREPLY=($(compgen -W "list show validate diff help" -- "$cur")) ;;
+		'') COMPREPLY=($(compgen -W "list show validate diff load unload help" -- "$cur")) ;;
 		show | diff) COMPREPLY=($(compgen -W "$profiles --json --help" -- "$cur")
 			    $(compgen -f -X '!*.profile' -- "$cur")) ;;
-		validate) COMPREPLY=($(compgen -f -- "$cur")) ;;
+		validate | load) COMPREPLY=($(compgen -f -- "$cur")) ;;
 		*) COMPREPLY=($(compgen -W "--json --help" -- "$cur")) ;;
 		esac ;;
 	module)

@@ -12,6 +12,7 @@
 #include "json.h"
 #include "names.h"
 #include "opts.h"
+#include "profile_file.h"
 #include "scopes.h"
 
 static int apply_help(void)
@@ -246,11 +247,9 @@ static int policy_apply(int argc, char **argv)
 	mode = parse_mode(mode_arg);
 	if (mode < 0)
 		return usage_err(where, "unknown mode '%s': use enforce, audit or off", mode_arg);
-	id = profile_lookup(profile);
-	if (id < 0) {
-		p_err("unknown profile '%s' (see 'clonegate profile list')", profile);
+	id = profile_resolve(profile);
+	if (id < 0)
 		return EXIT_FAIL;
-	}
 
 	fd = policy_open(&s, &p);
 	if (fd < 0)

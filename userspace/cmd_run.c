@@ -31,6 +31,7 @@
 #include "json.h"
 #include "names.h"
 #include "opts.h"
+#include "profile_file.h"
 #include "run.h"
 
 #define NEED_ROOT	"permission denied: clonegate run needs root (it creates a cgroup and applies a policy; run it with sudo)"
@@ -93,7 +94,7 @@ static int parse_opts(int argc, char **argv, struct run *r)
 		{ 0 }
 	};
 	const char *where = "clonegate run", *profile_arg = NULL;
-	int opt, i;
+	int opt;
 
 	optind = 0;
 	/* '+': options end at CMD, whose own options are its business. */
@@ -114,15 +115,9 @@ static int parse_opts(int argc, char **argv, struct run *r)
 	if (r->events_arg && !*r->events_arg)
 		return usage_err(where, "--events needs a file name or '-'");
 	if (profile_arg) {
-		r->profile = profile_lookup(profile_arg);
-		if (r->profile < 0) {
-			fflush(stdout);
-			fprintf(stderr, "clonegate: unknown profile '%s' (one of:", profile_arg);
-			for (i = 0; i < CG_PROFILE_MAX; i++)
-				fprintf(stderr, " %s", cg_profiles[i].name);
-			fprintf(stderr, "; see 'clonegate profile list')\n");
+		r->profile = profile_resolve(profile_arg);
+		if (r->profile < 0)
 			return EXIT_FAIL;
-		}
 	}
 	return -1;
 }

@@ -129,6 +129,24 @@ int ctl_counters(int fd, struct cg_counters *c)
 	return ctl_ioctl(fd, CLONEGATE_IOC_COUNTERS, c);
 }
 
+int ctl_load(int fd, struct cg_profile_spec *sp)
+{
+	sp->size = sizeof(*sp);
+	return ctl_ioctl(fd, CLONEGATE_IOC_LOAD, sp);
+}
+
+int ctl_unload(int fd, struct cg_profile_spec *sp)
+{
+	sp->size = sizeof(*sp);
+	return ctl_ioctl(fd, CLONEGATE_IOC_UNLOAD, sp);
+}
+
+int ctl_info(int fd, struct cg_profile_spec *sp)
+{
+	sp->size = sizeof(*sp);
+	return ctl_ioctl(fd, CLONEGATE_IOC_INFO, sp);
+}
+
 int ctl_reset(int fd)
 {
 	return ctl_ioctl(fd, CLONEGATE_IOC_RESET, NULL);

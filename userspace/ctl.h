@@ -35,6 +35,10 @@ int ctl_remove(int fd, struct cg_policy *p);
  */
 int ctl_list(int fd, struct cg_scope_info **scopes, __u32 *count, __u64 *generation);
 int ctl_counters(int fd, struct cg_counters *c);
+/* Loaded profiles: LOAD writes sp->id; UNLOAD and INFO read sp->name or sp->id. */
+int ctl_load(int fd, struct cg_profile_spec *sp);
+int ctl_unload(int fd, struct cg_profile_spec *sp);
+int ctl_info(int fd, struct cg_profile_spec *sp);
 /* Zero every counter, module-wide and per scope (needs CAP_SYS_ADMIN). */
 int ctl_reset(int fd);
 

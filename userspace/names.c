@@ -20,10 +20,23 @@
 
 /* ---- the module's ABI ---------------------------------------------------- */
 
+/* Loaded profiles' names, as profile_name_set() was told them. */
+static char loaded_names[CG_MAX_LOADED_PROFILES][CG_PROFILE_SPEC_NAME_MAX + 1];
+
+void profile_name_set(__u32 id, const char *name)
+{
+	if (id >= CG_PROFILE_LOADED_FIRST && id - CG_PROFILE_LOADED_FIRST < CG_MAX_LOADED_PROFILES)
+		snprintf(loaded_names[id - CG_PROFILE_LOADED_FIRST],
+			 sizeof(loaded_names[0]), "%s", name);
+}
+
 const char *profile_name(__u32 id, char *buf, size_t len)
 {
 	if (id < CG_PROFILE_MAX && cg_profiles[id].name)
 		return cg_profiles[id].name;
+	if (id >= CG_PROFILE_LOADED_FIRST && id - CG_PROFILE_LOADED_FIRST < CG_MAX_LOADED_PROFILES &&
+	    loaded_names[id - CG_PROFILE_LOADED_FIRST][0])
+		return loaded_names[id - CG_PROFILE_LOADED_FIRST];
 	snprintf(buf, len, "profile#%u", id);
 	return buf;
 }

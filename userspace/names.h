@@ -9,6 +9,8 @@
 /* Names for numbers in the ABI; "?" forms for values this build does not know. */
 const char *profile_name(__u32 id, char *buf, size_t len);
 int profile_lookup(const char *name);	/* enum cg_profile_id or -1 */
+/* The name profile_name() gives loaded profile id (profile_names_from_module()). */
+void profile_name_set(__u32 id, const char *name);
 const char *mode_name(__u32 mode, char *buf, size_t len);
 const char *entry_name(__u32 entry, char *buf, size_t len);
 const char *rule_name(__u32 rule, char *buf, size_t len);

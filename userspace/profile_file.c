@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ctl.h"
 #include "diag.h"
 #include "names.h"
 #include "profile_file.h"
@@ -239,8 +240,15 @@ int profile_get(const char *arg, struct profile *out)
 	}
 	id = profile_lookup(arg);
 	if (id < 0) {
-		p_err("unknown profile '%s' (see 'clonegate profile list'; a file's path "
-		      "contains '/' or ends in .profile)", arg);
+		int err = profile_loaded_get(arg, out);
+
+		if (!err)
+			return 0;
+		if (err == -ENOENT)
+			profile_unknown(arg);
+		else
+			p_err("unknown profile '%s': not built in, and loaded profiles cannot "
+			      "be read (%s)", arg, ctl_strerror(err));
 		return -1;
 	}
 	memset(out, 0, sizeof(*out));

@@ -16,9 +16,7 @@
 #define PF_PATH_MAX	256	/* characters of the path it came from */
 
 /* The flags of the masks that hold namespace types (setns, C13, U5). */
-#define PF_NS_FLAGS	(CG_CLONE_NEWNS | CG_CLONE_NEWCGROUP | CG_CLONE_NEWUTS | \
-	CG_CLONE_NEWIPC | CG_CLONE_NEWUSER | CG_CLONE_NEWPID | CG_CLONE_NEWNET | \
-	CG_CLONE_NEWTIME)
+#define PF_NS_FLAGS	CG_CLONE_NS_ALL
 
 /*
  * A profile as the command holds it. def is the very struct the built-in
@@ -29,7 +27,9 @@
 struct profile {
 	struct cg_profile_def def;
 	unsigned char err[CG_RULE_MAX];
-	int id;				/* enum cg_profile_id, or -1 for a file */
+	int id;				/* enum cg_profile_id, a loaded id, or -1 for a file */
+	bool loaded;			/* loaded into the module (profile load) */
+	unsigned int nr_scopes;		/* a loaded one's: the scopes that use it */
 	const char *base;		/* a file's base: a built-in's name or "none" */
 	char name[PF_NAME_MAX + 1];
 	char what[PF_WHAT_MAX + 1];
@@ -45,7 +45,7 @@ int profile_file_parse(const char *path, struct profile *out, char *msg, size_t 
 /* An argument names a file when it contains '/' or ends in ".profile". */
 bool profile_arg_is_file(const char *arg);
 
-/* The built-in profile or the file arg names; reports errors itself. */
+/* The built-in, loaded or file profile arg names; reports errors itself. */
 int profile_get(const char *arg, struct profile *out);
 
 /* The errno rule r returns under p (0: it refuses nothing). */
@@ -56,5 +56,22 @@ unsigned long long pf_known_flags(void);
 
 /* The errno called name ("EPERM"), or 0 if the command has no such name. */
 int errno_lookup(const char *name);
+
+/* ---- profile_loaded.c: profiles loaded into the module ---- */
+
+struct cg_profile_spec;
+
+/* The module's struct for p (what LOAD takes). */
+void profile_to_spec(const struct profile *p, struct cg_profile_spec *sp);
+/* The loaded profile called name: 0, -ENOENT (none, or no module), -errno. */
+int profile_loaded_get(const char *name, struct profile *out);
+/* Up to room loaded profiles in id order: how many, or -errno. */
+int profile_loaded_list(struct profile *out, int room);
+/* The id of a built-in or loaded profile, or -1 (reported). */
+int profile_resolve(const char *name);
+/* The error for a name that is neither built in nor loaded. */
+void profile_unknown(const char *arg);
+/* Teach profile_name() the loaded profiles' names (fd: the device). */
+void profile_names_from_module(int fd);
 
 #endif /* CLONEGATE_PROFILE_FILE_H */

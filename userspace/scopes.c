@@ -17,6 +17,7 @@
 #include "diag.h"
 #include "json.h"
 #include "names.h"
+#include "profile_file.h"
 #include "scopes.h"
 
 int scopes_fetch(int fd, struct scopes *t)
@@ -31,6 +32,8 @@ int scopes_fetch(int fd, struct scopes *t)
 		p_err("listing scopes: %s", ctl_strerror(err));
 		return EXIT_FAIL;
 	}
+	/* Scopes may name loaded profiles: learn their names. */
+	profile_names_from_module(fd);
 	ids = calloc(t->n + 1, sizeof(*ids));
 	t->paths = calloc(t->n + 1, sizeof(*t->paths));
 	if (!ids || !t->paths) {

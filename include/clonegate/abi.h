@@ -24,7 +24,10 @@
  * ioctl number changes. 2: the numbers were _IOR/_IOW(..., struct), which
  * put sizeof() into the number, so an older or newer struct was a different
  * ioctl (ENOTTY) and the size rules above could never apply; ABI 1's
- * numbers are no longer accepted. The structs are ABI 1's.
+ * numbers are no longer accepted. The structs are ABI 1's. Loaded profiles
+ * (LOAD, UNLOAD, INFO, struct cg_profile_spec) came later within ABI 2: new
+ * numbers and a struct cg_version grown at its end, so older callers are
+ * unaffected; a module without them answers ENOTTY.
  *
  * A call that returns an error has changed nothing: every field is checked,
  * and the answer written back, before anything is changed. (Dropping the
@@ -159,6 +162,15 @@ enum cg_profile_id {
 };
 #define CG_PROFILE_NAME_LEN	32
 
+/*
+ * Loaded profiles (CLONEGATE_IOC_LOAD): at most CG_MAX_LOADED_PROFILES at a
+ * time, ids CG_PROFILE_LOADED_FIRST + slot (a slot freed by UNLOAD is used
+ * again). The ids are apart from the built-ins' so that a module with more
+ * built-ins never renumbers a loaded profile.
+ */
+#define CG_MAX_LOADED_PROFILES	16
+#define CG_PROFILE_LOADED_FIRST	64
+
 /* CLONEGATE_IOC_VERSION (read by anyone who can open the device). */
 struct cg_version {
 	__u32 size;
@@ -169,6 +181,9 @@ struct cg_version {
 	__u32 nr_rules;
 	__u32 nr_profiles;
 	__u32 max_scopes;
+	/* since LOAD: 0 from a module without it */
+	__u32 max_loaded;		/* CG_MAX_LOADED_PROFILES */
+	__u32 loaded_first;		/* CG_PROFILE_LOADED_FIRST */
 };
 #define CG_VERSION_SIZE_VER0	120	/* the first version of struct cg_version */
 
@@ -182,7 +197,7 @@ struct cg_policy {
 	__u32 size;
 	__u32 scope;		/* enum cg_scope_kind */
 	__s32 cgroup_fd;	/* CG_SCOPE_CGROUP: an open cgroup v2 directory */
-	__u32 profile;		/* enum cg_profile_id (ignored by REMOVE) */
+	__u32 profile;		/* enum cg_profile_id or a loaded id (ignored by REMOVE) */
 	__u32 mode;		/* enum cg_mode (ignored by REMOVE) */
 	__u32 flags;		/* must be 0 */
 	__u64 cgroup_id;	/* out: the scope's cgroup id (kernfs inode), 0 for global */
@@ -232,6 +247,56 @@ struct cg_counters {
 };
 #define CG_COUNTERS_SIZE_VER0	1296
 
+/*
+ * A loaded profile: the fields of a built-in's row (struct cg_profile_def,
+ * tables.h), by value. CLONEGATE_IOC_LOAD takes one (changing policy's
+ * privileges; EINVAL for anything malformed, EEXIST for a name a built-in
+ * or a loaded profile has, ENOSPC when CG_MAX_LOADED_PROFILES are loaded)
+ * and writes back id. The module checks every field:
+ *
+ *   - name: 1 to 32 of a-z 0-9 . _ -, a letter or digit first, not "none";
+ *     NUL-terminated and every byte after the NUL zero; what: at most 120
+ *     printable ASCII characters (0x20-0x7e), the same way;
+ *   - clone_supported, unshare_handled: ~0 (all) or named flags only
+ *     (CG_CLONE_KNOWN); setns_types: ~0 or namespace flags only
+ *     (CG_CLONE_NS_ALL); clone_caps, unshare_caps: namespace flags only;
+ *   - rules: CG_RULE_BIT() of known rules (not CG_RULE_NONE), and none of
+ *     H5, H10, H11 when cgroup2 is 1 (they refuse only while it is 0);
+ *   - setns_pidfd, cgroup2: 0 or 1; flags and pad: 0.
+ *
+ * A rule refuses with the catalogue's errno (cg_rules[].err): a file's
+ * errno lines are refused by the command, not carried (a later version may
+ * append a per-rule errno array, zero meaning the catalogue's).
+ *
+ * CLONEGATE_IOC_UNLOAD (changing policy's privileges) and
+ * CLONEGATE_IOC_INFO take the same struct and read only name, or id when
+ * name is empty: ENOENT if no such profile is loaded. UNLOAD is EBUSY while
+ * a scope uses the profile (remove or re-apply the scope first); INFO
+ * writes the profile back, nr_scopes the scopes that use it. A built-in
+ * cannot be unloaded or read through INFO (ENOENT). To list the loaded
+ * profiles, ask INFO for every id from loaded_first on (struct cg_version).
+ */
+struct cg_profile_spec {
+	__u32 size;
+	__u32 id;		/* LOAD: out; UNLOAD, INFO: in when name is empty */
+	__u32 flags;		/* must be 0 */
+	__u32 nr_scopes;	/* INFO: out; LOAD: must be 0 */
+	char name[48];
+	char what[128];
+	__u64 clone_supported;
+	__u64 rules;
+	__u64 setns_types;
+	__u64 unshare_handled;
+	__u64 clone_caps;
+	__u64 unshare_caps;
+	__u8 setns_pidfd;
+	__u8 cgroup2;
+	__u8 pad[6];
+};
+#define CG_PROFILE_SPEC_SIZE_VER0	248
+#define CG_PROFILE_SPEC_NAME_MAX	32	/* characters of name */
+#define CG_PROFILE_SPEC_WHAT_MAX	120	/* characters of what */
+
 #ifndef __bpf__
 #define CLONEGATE_IOC_MAGIC	0xCE
 /* No size in the numbers: the argument's size field versions it (above). */
@@ -241,6 +306,9 @@ struct cg_counters {
 #define CLONEGATE_IOC_LIST	_IO(CLONEGATE_IOC_MAGIC, 3)	/* struct cg_scope_list */
 #define CLONEGATE_IOC_COUNTERS	_IO(CLONEGATE_IOC_MAGIC, 4)	/* struct cg_counters */
 #define CLONEGATE_IOC_RESET	_IO(CLONEGATE_IOC_MAGIC, 5)	/* no argument */
+#define CLONEGATE_IOC_LOAD	_IO(CLONEGATE_IOC_MAGIC, 6)	/* struct cg_profile_spec */
+#define CLONEGATE_IOC_UNLOAD	_IO(CLONEGATE_IOC_MAGIC, 7)	/* struct cg_profile_spec */
+#define CLONEGATE_IOC_INFO	_IO(CLONEGATE_IOC_MAGIC, 8)	/* struct cg_profile_spec */
 #endif
 
 #define CG_MAX_SCOPES	64

@@ -50,6 +50,13 @@
 #define CG_CLONE_CLEAR_SIGHAND	0x100000000ULL
 #define CG_CLONE_INTO_CGROUP	0x200000000ULL
 
+/* Every flag above that has a name (cg_flag_names[]), CSIGNAL apart. */
+#define CG_CLONE_KNOWN		0x3ffffff80ULL
+/* The namespace flags: the types setns enters, C13 and U5 ask about. */
+#define CG_CLONE_NS_ALL		(CG_CLONE_NEWNS | CG_CLONE_NEWCGROUP | CG_CLONE_NEWUTS | \
+	CG_CLONE_NEWIPC | CG_CLONE_NEWUSER | CG_CLONE_NEWPID | CG_CLONE_NEWNET | \
+	CG_CLONE_NEWTIME)
+
 #define CG_CLONE_ARGS_SIZE_MIN	64	/* CLONE_ARGS_SIZE_VER0 */
 #define CG_CLONE_ARGS_SIZE_MAX	88	/* CLONE_ARGS_SIZE_VER2: gVisor's struct */
 
@@ -185,6 +192,8 @@ _Static_assert(CG_RULE_MAX < 64 &&
 #define CG_RULES_SETNS	(CG_RULE_BIT(CG_RULE_S1) | CG_RULE_BIT(CG_RULE_S2) | \
 	CG_RULE_BIT(CG_RULE_S3) | CG_RULE_BIT(CG_RULE_S4) | CG_RULE_BIT(CG_RULE_S5) | \
 	CG_RULE_BIT(CG_RULE_S6))
+/* Every rule of the catalogue: the bits a profile's rules may have. */
+#define CG_RULES_KNOWN	(((1ULL << CG_RULE_MAX) - 1) & ~CG_RULE_BIT(CG_RULE_NONE))
 #define CG_RULES_GVISOR	(CG_RULES_CLONE | CG_RULES_UNSHARE | CG_RULES_SETNS)
 
 /* gvisor-head: the seed's rules and the new ones; the cgroup2 gate apart. */
@@ -282,5 +291,40 @@ static const struct cg_profile_def cg_profiles[CG_PROFILE_MAX] = {
 	CG_PROFILE_HEAD(CG_PROFILE_GVISOR_HEAD, 0),
 	CG_PROFILE_HEAD(CG_PROFILE_GVISOR_HEAD_CGROUP2, 1),
 };
+
+/*
+ * A loaded profile (struct cg_profile_spec, abi.h) and a row, both ways:
+ * every field but the strings, which the caller owns.
+ */
+static inline void cg_profile_def_from_spec(struct cg_profile_def *d,
+					    const struct cg_profile_spec *sp,
+					    const char *name, const char *what)
+{
+	*d = (struct cg_profile_def){
+		.name = name,
+		.what = what,
+		.clone_supported = sp->clone_supported,
+		.rules = sp->rules,
+		.setns_types = sp->setns_types,
+		.unshare_handled = sp->unshare_handled,
+		.clone_caps = sp->clone_caps,
+		.unshare_caps = sp->unshare_caps,
+		.setns_pidfd = sp->setns_pidfd,
+		.cgroup2 = sp->cgroup2,
+	};
+}
+
+static inline void cg_profile_spec_masks(struct cg_profile_spec *sp,
+					 const struct cg_profile_def *d)
+{
+	sp->clone_supported = d->clone_supported;
+	sp->rules = d->rules;
+	sp->setns_types = d->setns_types;
+	sp->unshare_handled = d->unshare_handled;
+	sp->clone_caps = d->clone_caps;
+	sp->unshare_caps = d->unshare_caps;
+	sp->setns_pidfd = d->setns_pidfd;
+	sp->cgroup2 = d->cgroup2;
+}
 
 #endif /* CLONEGATE_TABLES_H */

@@ -6,7 +6,9 @@
 # FILE:LINE:COL and nothing on stdout), profile show of a file against the
 # built-in it names as its base, and profile diff of two built-ins line by
 # line, of a profile with itself, and its exit codes (0 same, 1 differ,
-# 2 error). Prints TAP; run by run_guest.sh (docs/profile-format.md).
+# 2 error). With the module: profile load and unload, a loaded profile
+# shown, diffed, applied and run by name, and what each refusal changes
+# (nothing). Prints TAP; run by run_guest.sh (docs/profile-format.md).
 . "$(dirname "$0")/tap.sh"
 T=$(mktemp -d)
 
@@ -53,7 +55,7 @@ bad() {
 	report $? "$desc"
 }
 
-tap_plan 63
+tap_plan 97
 
 # ---- valid files ------------------------------------------------------------
 pf head 'clonegate-profile 1' 'name my-head' 'base gvisor-head'
@@ -209,6 +211,98 @@ echo "$f:1:1: error: found something that is not a regular file, expected a read
 diff -u "$T/want" "$T/err" >"$tap_out"
 [ "$rc" = 1 ] && [ ! -s "$T/out" ] && cmp -s "$T/want" "$T/err"
 report $? "a directory is no profile file (exit 1, nothing on stdout)" "exit $rc"
+
+# ---- loaded profiles (the module) -------------------------------------------
+DIR=/sys/fs/cgroup/cgtest-cliprof-$$
+need_nobody
+mkdir -p "$DIR"
+
+# norm_show ARG: profile show --json without what tells a file from a loaded
+# profile (id, file, base, loaded): what the file says.
+norm_show() {
+	$CG --json profile show "$1" |
+		sed -e 's/"id":[^,]*,//' -e 's/"file":"[^"]*",//' -e 's/"base":"[^"]*",//' \
+		    -e 's/"loaded":true,//'
+}
+same_loaded() {
+	norm_show "$1" >"$T/a.json" && norm_show "$2" >"$T/b.json" &&
+		grep -q '"name":"no-userns"' "$T/a.json" && diff -u "$T/a.json" "$T/b.json"
+}
+# refused_load DESC WANT_STDERR_GREP FILE: exit 2, nothing on stdout, stderr
+# matching, and the list of profiles unchanged.
+refused_load() {
+	desc=$1 want=$2 file=$3
+	$CG --json profile list >"$T/list.before"
+	$CG profile load "$file" >"$T/out" 2>"$T/err"
+	rc=$?
+	$CG --json profile list >"$T/list.after"
+	{
+		cat "$T/err"
+		[ "$rc" = 2 ] || echo "load: exit $rc, want 2"
+		[ ! -s "$T/out" ] || { echo "load wrote to stdout:"; cat "$T/out"; }
+		diff -u "$T/list.before" "$T/list.after"
+	} >"$tap_out" 2>&1
+	[ "$rc" = 2 ] && [ ! -s "$T/out" ] && grep -q -- "$want" "$T/err" &&
+		cmp -s "$T/list.before" "$T/list.after"
+	report $? "$desc"
+}
+
+pf nouser 'clonegate-profile 1' 'name no-userns' 'description Linux, but no new user namespaces' \
+	'base none' 'clone-flags -NEWUSER' 'setns-types -NEWUSER' 'rule C1 on' 'rule S2 on'
+NOUSER=$T/nouser.profile
+exits 0 "profile load FILE" $CG profile load "$NOUSER"
+check "... says what it loaded, under which id" grep -q "^loaded profile no-userns (id 6[4-9]) from $NOUSER\$" "$tap_last"
+check "profile list shows it, loaded" sh -c "$CG --json profile list | grep -q '{\"name\":\"no-userns\",\"id\":6[4-9],\"description\":\"Linux, but no new user namespaces\",\"default\":false,\"loaded\":true,\"scopes\":0}'"
+check "round trip: show --json NAME is show --json FILE (but for id, file, base)" same_loaded no-userns "$NOUSER"
+check "show --json NAME says loaded and its id" sh -c "$CG --json profile show no-userns | grep -q '^{\"name\":\"no-userns\",\"id\":6[4-9],\"loaded\":true,'"
+exits 0 "diff FILE NAME: the same, exit 0" $CG profile diff "$NOUSER" no-userns
+exits 1 "diff linux NAME: differs, exit 1" $CG profile diff linux no-userns
+check "... in exactly C1, S2 and NEWUSER twice" sh -c "[ \$(grep -c 'NEWUSER\|^rule  *C1\|^rule  *S2' $tap_last) = 4 ]"
+refused_load "loading the same name again: taken, nothing changes" "a profile named 'no-userns' is already loaded" "$NOUSER"
+pf badload 'clonegate-profile 1' 'name bad-load' 'base none' 'clone-flags -NEWUSR'
+refused_load "a bad file loads nothing and names FILE:LINE:COL" "^$T/badload.profile:4:14: error: found 'NEWUSR'" "$T/badload.profile"
+pf errload 'clonegate-profile 1' 'name err-load' 'base none' 'rule C1 on' 'errno C1 EPERM'
+refused_load "a file with another errno loads nothing, and says why" "rule C1 returns EPERM in this file: the module refuses with the catalogue's errno (EINVAL)" "$T/errload.profile"
+pf okerr 'clonegate-profile 1' 'name ok-err' 'base none' 'rule C1 on' 'errno C1 EINVAL'
+exits 0 "an errno line that names the catalogue's errno loads" $CG profile load "$T/okerr.profile"
+exits 0 "... and unloads" $CG profile unload ok-err
+pf other 'clonegate-profile 1' 'name other' 'base gvisor-head'
+cp "$T/other.profile" /tmp/cliprof-other.profile
+chmod 644 /tmp/cliprof-other.profile
+$CG --json profile list >"$T/list.before"
+exits 2 "unprivileged profile load is refused" su -s /bin/sh nobody -c "$CG profile load /tmp/cliprof-other.profile"
+check "... as permission denied, nothing loaded" sh -c "grep -q 'permission denied' $tap_last && $CG --json profile list >$T/list.after && cmp -s $T/list.after $T/list.before"
+exits 2 "unprivileged profile unload is refused" su -s /bin/sh nobody -c "$CG profile unload no-userns"
+rm -f /tmp/cliprof-other.profile
+
+check "policy apply --profile NAME (loaded)" $CG policy apply --cgroup "$DIR" --mode enforce --profile no-userns
+check "the scope is listed under the loaded name" sh -c "$CG --json policy list | grep -q '\"profile\":\"no-userns\"'"
+$CG --json profile list >"$T/list.before"
+exits 2 "unload while a scope uses it is refused" $CG profile unload no-userns
+check "... saying it is in use by 1 scope, nothing changed" sh -c "grep -q \"profile 'no-userns' is in use by 1 scope\" $tap_last && $CG --json profile list >$T/list.after && cmp -s $T/list.after $T/list.before"
+check "run --profile NAME (loaded): a plain command runs" $CG run --profile no-userns -- true
+check "policy remove; then unload" sh -c "$CG policy remove --cgroup $DIR && $CG profile unload no-userns"
+check "... and it is no longer listed" sh -c "! $CG --json profile list | grep -q no-userns"
+exits 2 "unload again: no such loaded profile" $CG profile unload no-userns
+check "... says so" grep -q "no loaded profile named 'no-userns'" "$tap_last"
+exits 2 "unload a built-in is refused" $CG profile unload gvisor-head
+exits 2 "policy apply with a name neither built in nor loaded" $CG policy apply --cgroup "$DIR" --mode audit --profile no-userns
+exits 0 "re-load after unload" $CG profile load "$NOUSER"
+check "round trip again" same_loaded no-userns "$NOUSER"
+check "unload" $CG profile unload no-userns
+
+# The maximum: 16 loaded profiles, the 17th refused.
+i=0
+while [ $i -lt 17 ]; do
+	pf "max$i" 'clonegate-profile 1' "name max-$i" 'base gvisor-head'
+	i=$((i + 1))
+done
+SIXTEEN="0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15"
+check "16 profiles load" sh -c "for i in $SIXTEEN; do $CG profile load $T/max\$i.profile >/dev/null || exit 1; done"
+refused_load "the 17th is refused: the maximum, nothing changes" "maximum of 16 loaded profiles" "$T/max16.profile"
+check "unload the 16" sh -c "for i in $SIXTEEN; do $CG profile unload max-\$i >/dev/null || exit 1; done"
+check "none left loaded" sh -c "! $CG --json profile list | grep -q '\"loaded\":true'"
+rmdir "$DIR"
 
 rm -rf "$T"
 tap_done

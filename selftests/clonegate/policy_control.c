@@ -1066,4 +1066,368 @@ TEST_F_TIMEOUT(ctl, concurrent_writers_lose_nothing, 240)
 	}
 }
 
+/* ---- loaded profiles (LOAD, UNLOAD, INFO) ---- */
+
+#define T_NS_ALL	(T_NEWNS | T_NEWCGROUP | T_NEWUTS | T_NEWIPC | T_NEWUSER | \
+			 T_NEWPID | T_NEWNET | T_NEWTIME)
+#define T_RULE(r)	(1ULL << (r))
+
+/* Linux's answer everywhere but C1 on CLONE_NEWUSER: base none, -NEWUSER, C1 on. */
+static struct cg_profile_spec t_spec(const char *name)
+{
+	struct cg_profile_spec sp = {
+		.size = sizeof(sp),
+		.clone_supported = ~T_NEWUSER,
+		.rules = T_RULE(CG_RULE_C1),
+		.setns_types = ~0ULL,
+		.unshare_handled = ~0ULL,
+		.setns_pidfd = 1,
+		.cgroup2 = 1,
+	};
+
+	snprintf(sp.name, sizeof(sp.name), "%s", name);
+	snprintf(sp.what, sizeof(sp.what), "a test profile: no CLONE_NEWUSER");
+	return sp;
+}
+
+static int t_profile_ioc(int req, struct cg_profile_spec *sp)
+{
+	return t_ctl(req, sp);
+}
+
+static int t_load(const char *name, uint32_t *id)
+{
+	struct cg_profile_spec sp = t_spec(name);
+	int ret = t_profile_ioc(CLONEGATE_IOC_LOAD, &sp);
+
+	if (!ret && id)
+		*id = sp.id;
+	return ret;
+}
+
+static int t_unload(const char *name)
+{
+	struct cg_profile_spec sp = { .size = sizeof(sp) };
+
+	snprintf(sp.name, sizeof(sp.name), "%s", name);
+	return t_profile_ioc(CLONEGATE_IOC_UNLOAD, &sp);
+}
+
+/* What is loaded, as one comparable string of ids and names. */
+static void t_loaded(char *buf, size_t len)
+{
+	struct cg_version v = { .size = sizeof(v) };
+	size_t o = 0;
+	uint32_t i;
+
+	buf[0] = '\0';
+	if (t_ctl(CLONEGATE_IOC_VERSION, &v))
+		return;
+	for (i = 0; i < v.max_loaded; i++) {
+		struct cg_profile_spec sp = { .size = sizeof(sp), .id = v.loaded_first + i };
+
+		if (!t_profile_ioc(CLONEGATE_IOC_INFO, &sp))
+			o += snprintf(buf + o, o < len ? len - o : 0, "%u:%s ", sp.id, sp.name);
+	}
+}
+
+/* Unload every profile the tests load ("t-..."), whatever an earlier test left. */
+static void t_unload_all(void)
+{
+	char name[40];
+	int i;
+
+	t_unload("t-busy");
+	t_unload("t-nouser");
+	for (i = 0; i < 20; i++) {
+		snprintf(name, sizeof(name), "t-max-%d", i);
+		t_unload(name);
+	}
+}
+
+TEST_F(ctl, profile_load_info_unload)
+{
+	struct cg_version v = { .size = sizeof(v) };
+	struct cg_profile_spec want = t_spec("t-nouser"), got;
+	uint32_t id;
+
+	if (!self->ready)
+		return;
+	t_unload_all();
+	ASSERT_EQ(0, t_ctl(CLONEGATE_IOC_VERSION, &v));
+	EXPECT_EQ(16, v.max_loaded);
+	EXPECT_EQ(64, v.loaded_first);
+	ASSERT_EQ(0, t_load("t-nouser", &id));
+	EXPECT_LE(64, id);
+	EXPECT_GT(64 + 16, id);
+	/* INFO by name and by id: exactly what was loaded. */
+	got = (struct cg_profile_spec){ .size = sizeof(got), .name = "t-nouser" };
+	ASSERT_EQ(0, t_profile_ioc(CLONEGATE_IOC_INFO, &got));
+	want.id = id;
+	EXPECT_EQ(0, memcmp(&want, &got, sizeof(got)));
+	got = (struct cg_profile_spec){ .size = sizeof(got), .id = id };
+	ASSERT_EQ(0, t_profile_ioc(CLONEGATE_IOC_INFO, &got));
+	EXPECT_EQ(0, memcmp(&want, &got, sizeof(got)));
+	/* Built-ins are not loaded profiles. */
+	got = (struct cg_profile_spec){ .size = sizeof(got), .name = "linux" };
+	EXPECT_EQ(-ENOENT, t_profile_ioc(CLONEGATE_IOC_INFO, &got));
+	EXPECT_EQ(-ENOENT, t_unload("linux"));
+	got = (struct cg_profile_spec){ .size = sizeof(got), .id = 0 };
+	EXPECT_EQ(-ENOENT, t_profile_ioc(CLONEGATE_IOC_UNLOAD, &got));
+	/* Unload, then load again: the same slot. */
+	EXPECT_EQ(0, t_unload("t-nouser"));
+	EXPECT_EQ(-ENOENT, t_unload("t-nouser"));
+	got = (struct cg_profile_spec){ .size = sizeof(got), .id = id };
+	EXPECT_EQ(-ENOENT, t_profile_ioc(CLONEGATE_IOC_INFO, &got));
+	ASSERT_EQ(0, t_load("t-nouser", &got.id));
+	EXPECT_EQ(id, got.id);
+	/* By id */
+	got = (struct cg_profile_spec){ .size = sizeof(got), .id = id };
+	EXPECT_EQ(0, t_profile_ioc(CLONEGATE_IOC_UNLOAD, &got));
+}
+
+static int t_load_nobody(int fd)
+{
+	struct cg_profile_spec sp = t_spec("t-nouser");
+
+	return fd < 0 ? fd : t_ioctl_raw(fd, CLONEGATE_IOC_LOAD, &sp);
+}
+
+static int t_unload_nobody(int fd)
+{
+	struct cg_profile_spec sp = { .size = sizeof(sp), .name = "t-busy" };
+
+	return fd < 0 ? fd : t_ioctl_raw(fd, CLONEGATE_IOC_UNLOAD, &sp);
+}
+
+/*
+ * One hostile edit of a good spec: @len bytes at @off become @val (an
+ * integer field, little-endian) or, with @str, the string's bytes (the NUL
+ * included; T_BAD_STR zeroes the rest of the field, so only the string is
+ * wrong); then @fill bytes at @off + @len become @fillc.
+ */
+struct t_bad_spec {
+	const char *name;
+	int err;
+	size_t off, len;
+	uint64_t val;
+	const char *str;
+	size_t fill;
+	char fillc;
+};
+
+#define T_SP(f)		offsetof(struct cg_profile_spec, f)
+#define T_SZ(f)		sizeof(((struct cg_profile_spec *)0)->f)
+#define T_BAD_INT(what, e, f, v)	{ what, e, T_SP(f), T_SZ(f), v, NULL, 0, 0 }
+#define T_BAD_STR(what, e, f, s)	{ what, e, T_SP(f), sizeof(s), 0, s, T_SZ(f) - sizeof(s), 0 }
+#define T_BAD_FILL(what, e, f, at, n, c) { what, e, T_SP(f) + (at), 0, 0, NULL, n, c }
+
+static void t_bad_edit(struct cg_profile_spec *sp, const struct t_bad_spec *b)
+{
+	uint8_t *p = (uint8_t *)sp + b->off;
+
+	if (b->str)
+		memcpy(p, b->str, b->len);
+	else
+		memcpy(p, &b->val, b->len);
+	memset(p + b->len, b->fillc, b->fill);
+}
+
+TEST_F(ctl, profile_load_refuses_hostile_input)
+{
+	const struct t_bad_spec bad[] = {
+		T_BAD_INT("an unnamed clone flag", EINVAL, clone_supported, 1ULL << 40),
+		T_BAD_INT("unnamed flags not all set", EINVAL, clone_supported, ~(1ULL << 40)),
+		T_BAD_INT("CSIGNAL in clone flags", EINVAL, clone_supported, 0x7f),
+		T_BAD_INT("an unnamed unshare bit", EINVAL, unshare_handled, 1ULL << 63),
+		T_BAD_INT("setns type not a namespace", EINVAL, setns_types, T_VM),
+		T_BAD_INT("clone caps not a namespace", EINVAL, clone_caps, T_VM),
+		T_BAD_INT("unshare caps all", EINVAL, unshare_caps, ~0ULL),
+		T_BAD_INT("rule bit 0 (none)", EINVAL, rules, 1 | T_RULE(CG_RULE_C1)),
+		T_BAD_INT("an unknown rule", EINVAL, rules, T_RULE(CG_RULE_MAX)),
+		T_BAD_INT("rule bit 63", EINVAL, rules, 1ULL << 63),
+		T_BAD_INT("H5 with cgroup2 mounted", EINVAL, rules, T_RULE(CG_RULE_H5)),
+		T_BAD_INT("setns_pidfd 2", EINVAL, setns_pidfd, 2),
+		T_BAD_INT("cgroup2 255", EINVAL, cgroup2, 255),
+		T_BAD_INT("flags", EINVAL, flags, 1),
+		T_BAD_INT("nr_scopes", EINVAL, nr_scopes, 1),
+		T_BAD_FILL("pad", EINVAL, pad, 5, 1, 1),
+		T_BAD_FILL("empty name", EINVAL, name, 0, T_SZ(name), 0),
+		T_BAD_STR("upper case", EINVAL, name, "T-nouser"),
+		T_BAD_STR("'-' first", EINVAL, name, "-nouser"),
+		T_BAD_STR("a space", EINVAL, name, "t nouser"),
+		T_BAD_FILL("a byte after the NUL", EINVAL, name, 40, 1, 'x'),
+		T_BAD_FILL("33 characters", EINVAL, name, 0, 33, 'a'),
+		T_BAD_FILL("no NUL", EINVAL, name, 0, T_SZ(name), 'a'),
+		T_BAD_STR("none", EINVAL, name, "none"),
+		T_BAD_STR("a built-in's name", EEXIST, name, "gvisor-head"),
+		T_BAD_FILL("a control byte in what", EINVAL, what, 3, 1, '\n'),
+		T_BAD_FILL("121 characters of what", EINVAL, what, 0, 121, 'a'),
+		T_BAD_STR("a loaded profile's name", EEXIST, name, "t-busy"),
+		T_BAD_INT("below the first size", EINVAL, size, CG_PROFILE_SPEC_SIZE_VER0 - 1),
+	};
+	char before[1024], after[1024];
+	uint64_t gen;
+	size_t i;
+
+	if (!self->ready)
+		return;
+	t_unload_all();
+	ASSERT_EQ(0, t_load("t-busy", NULL));
+	t_loaded(before, sizeof(before));
+	gen = t_generation();
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct cg_profile_spec sp = t_spec("t-nouser");
+
+		t_bad_edit(&sp, &bad[i]);
+		EXPECT_EQ(-bad[i].err, t_profile_ioc(CLONEGATE_IOC_LOAD, &sp))
+			TH_LOG("%s", bad[i].name);
+		t_loaded(after, sizeof(after));
+		EXPECT_STREQ(before, after) TH_LOG("%s loaded something", bad[i].name);
+	}
+	/* Unprivileged callers, with an fd opened by root. */
+	EXPECT_EQ(-EPERM, t_in_child(t_drop_to_nobody, t_load_nobody, true));
+	EXPECT_EQ(-EPERM, t_in_child(t_to_userns_root, t_load_nobody, true));
+	EXPECT_EQ(-EPERM, t_in_child(t_drop_sys_admin, t_load_nobody, true));
+	EXPECT_EQ(-EPERM, t_in_child(t_drop_to_nobody, t_unload_nobody, true));
+	EXPECT_EQ(-EPERM, t_in_child(t_drop_sys_admin, t_unload_nobody, true));
+	t_loaded(after, sizeof(after));
+	EXPECT_STREQ(before, after);
+	EXPECT_EQ(gen, t_generation());
+	/* The one good spec of the lot still loads. */
+	EXPECT_EQ(0, t_load("t-nouser", NULL));
+	EXPECT_EQ(0, t_unload("t-nouser"));
+	EXPECT_EQ(0, t_unload("t-busy"));
+}
+
+TEST_F(ctl, profile_load_maximum)
+{
+	char name[40], before[1024], after[1024];
+	uint32_t id;
+	int i;
+
+	if (!self->ready)
+		return;
+	t_unload_all();
+	for (i = 0; i < 16; i++) {
+		snprintf(name, sizeof(name), "t-max-%d", i);
+		ASSERT_EQ(0, t_load(name, &id)) TH_LOG("%s", name);
+		EXPECT_EQ(64 + i, id);
+	}
+	t_loaded(before, sizeof(before));
+	EXPECT_EQ(-ENOSPC, t_load("t-max-16", NULL));
+	/* A name taken is EEXIST even when full. */
+	EXPECT_EQ(-EEXIST, t_load("t-max-3", NULL));
+	t_loaded(after, sizeof(after));
+	EXPECT_STREQ(before, after);
+	/* A freed slot is used again. */
+	EXPECT_EQ(0, t_unload("t-max-7"));
+	EXPECT_EQ(0, t_load("t-max-16", &id));
+	EXPECT_EQ(64 + 7, id);
+	t_unload_all();
+	t_loaded(after, sizeof(after));
+	EXPECT_STREQ("", after);
+}
+
+TEST_F(ctl, profile_unload_busy_while_a_scope_uses_it)
+{
+	struct cg_profile_spec sp = { .size = sizeof(sp), .name = "t-busy" };
+	char before[1024], after[1024];
+	uint64_t gen;
+	uint32_t id;
+
+	if (!self->ready)
+		return;
+	t_unload_all();
+	ASSERT_EQ(0, t_cgroup_create(&confined_cg, "busy"));
+	/* A loaded id that is not loaded, and one beyond the table. */
+	EXPECT_EQ(-EINVAL, t_apply(confined_cg.fd, CG_SCOPE_CGROUP, 64, CG_MODE_AUDIT));
+	EXPECT_EQ(-EINVAL, t_apply(confined_cg.fd, CG_SCOPE_CGROUP, 80, CG_MODE_AUDIT));
+	ASSERT_EQ(0, t_load("t-busy", &id));
+	ASSERT_EQ(0, t_apply(confined_cg.fd, CG_SCOPE_CGROUP, id, CG_MODE_AUDIT));
+	ASSERT_EQ(0, t_apply(-1, CG_SCOPE_GLOBAL, id, CG_MODE_OFF));
+	ASSERT_EQ(0, t_profile_ioc(CLONEGATE_IOC_INFO, &sp));
+	EXPECT_EQ(2, sp.nr_scopes);
+	t_loaded(before, sizeof(before));
+	gen = t_generation();
+	EXPECT_EQ(-EBUSY, t_unload("t-busy"));
+	ASSERT_EQ(0, t_remove(-1, CG_SCOPE_GLOBAL));
+	gen = t_generation();
+	EXPECT_EQ(-EBUSY, t_unload("t-busy"));
+	sp = (struct cg_profile_spec){ .size = sizeof(sp), .id = id };
+	EXPECT_EQ(-EBUSY, t_profile_ioc(CLONEGATE_IOC_UNLOAD, &sp));
+	t_loaded(after, sizeof(after));
+	EXPECT_STREQ(before, after);
+	EXPECT_EQ(gen, t_generation());
+	/* A scope moved to a built-in no longer holds it. */
+	ASSERT_EQ(0, t_apply(confined_cg.fd, CG_SCOPE_CGROUP, 0, CG_MODE_AUDIT));
+	EXPECT_EQ(0, t_unload("t-busy"));
+	/* Loaded again, used again, and freed when the scope goes. */
+	ASSERT_EQ(0, t_load("t-busy", &id));
+	ASSERT_EQ(0, t_apply(confined_cg.fd, CG_SCOPE_CGROUP, id, CG_MODE_AUDIT));
+	EXPECT_EQ(-EBUSY, t_unload("t-busy"));
+	ASSERT_EQ(0, t_remove(confined_cg.fd, CG_SCOPE_CGROUP));
+	EXPECT_EQ(0, t_unload("t-busy"));
+	t_cgroup_destroy(&confined_cg);
+}
+
+TEST_F(ctl, profile_info_sizes)
+{
+	struct t_size_case c[T_NR_SIZES];
+	struct cg_profile_spec sp;
+	int i, fd;
+
+	if (!self->ready)
+		return;
+	t_unload_all();
+	ASSERT_EQ(0, t_load("t-nouser", NULL));
+	fd = t_ctl_fd();
+	ASSERT_LE(0, fd);
+	t_sizes(c, sizeof(sp), CG_PROFILE_SPEC_SIZE_VER0);
+	for (i = 0; i < T_NR_SIZES; i++) {
+		sp = (struct cg_profile_spec){ .name = "t-nouser" };
+		T_EXPECT_SIZED(fd, CLONEGATE_IOC_INFO, &sp, c[i].size, c[i].tail, c[i].err,
+			       c[i].name);
+		EXPECT_EQ(c[i].err ? 0 : ~T_NEWUSER, sp.clone_supported) TH_LOG("%s", c[i].name);
+	}
+	close(fd);
+	EXPECT_EQ(0, t_unload("t-nouser"));
+}
+
+/* From inside confined_cg: clone(CLONE_NEWUSER) and a plain fork. */
+static int t_newuser_then_fork(int fd)
+{
+	long r = t_sys_clone_exit(T_NEWUSER | SIGCHLD, NULL, NULL);
+
+	(void)fd;
+	if (r != -EINVAL)
+		return r < 0 ? (int)r - 2000 : -EIO;
+	r = t_sys_fork_exit(T_NR_FORK);
+	if (r <= 0)
+		return -EIO - 1;
+	t_reap_all();
+	return 0;
+}
+
+TEST_F(ctl, profile_loaded_enforced)
+{
+	struct cg_counters c0, c1;
+	uint32_t id;
+
+	if (!self->ready)
+		return;
+	t_unload_all();
+	ASSERT_EQ(0, t_cgroup_create(&confined_cg, "loaded"));
+	ASSERT_EQ(0, t_load("t-nouser", &id));
+	ASSERT_EQ(0, t_apply(confined_cg.fd, CG_SCOPE_CGROUP, id, CG_MODE_ENFORCE));
+	ASSERT_EQ(0, t_counters(&c0));
+	EXPECT_EQ(0, t_in_child(t_enter_confined, t_newuser_then_fork, false));
+	ASSERT_EQ(0, t_counters(&c1));
+	EXPECT_EQ(c0.refused[CG_RULE_C1] + 1, c1.refused[CG_RULE_C1]);
+	EXPECT_LE(c0.checked[CG_ENTRY_FORK] + 1, c1.checked[CG_ENTRY_FORK]);
+	EXPECT_EQ(0, t_remove(confined_cg.fd, CG_SCOPE_CGROUP));
+	EXPECT_EQ(0, t_unload("t-nouser"));
+	t_cgroup_destroy(&confined_cg);
+}
+
 TEST_HARNESS_MAIN

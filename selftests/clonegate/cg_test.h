@@ -63,19 +63,18 @@
 /* Syscall numbers of the ABI this binary is built for. */
 #ifdef __i386__
 #define T_NR_FORK	2
-#define T_NR_CLONE	CG_RAW_NR_CLONE
 #define T_NR_VFORK	190
 #define T_NR_UNSHARE	310
 #define T_NR_SETNS	346
 #define T_IA32		1
 #else
-#define T_NR_CLONE	CG_RAW_NR_CLONE
 #define T_NR_FORK	57
 #define T_NR_VFORK	58
 #define T_NR_UNSHARE	272
 #define T_NR_SETNS	308
 #define T_IA32		0
 #endif
+#define T_NR_CLONE	CG_RAW_NR_CLONE		/* per ABI, in raw_clone.h */
 #define T_NR_CLONE3	CG_RAW_NR_CLONE3
 #define T_NR_PIDFD_OPEN	434
 

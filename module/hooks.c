@@ -91,12 +91,21 @@ DEFINE_PER_CPU(struct cg_stats, cg_stats);
 
 /* ---- refusal stubs: reached by `ret` from the ftrace trampoline -------- */
 
+/* One per errno a profile may give (cg_profile_errnos[], tables.h). */
 static noinline long cg_ret_eperm(void)	{ return -EPERM; }
+static noinline long cg_ret_enoent(void)	{ return -ENOENT; }
+static noinline long cg_ret_esrch(void)	{ return -ESRCH; }
 static noinline long cg_ret_ebadf(void)	{ return -EBADF; }
+static noinline long cg_ret_eagain(void)	{ return -EAGAIN; }
+static noinline long cg_ret_enomem(void)	{ return -ENOMEM; }
+static noinline long cg_ret_eacces(void)	{ return -EACCES; }
+static noinline long cg_ret_efault(void)	{ return -EFAULT; }
 static noinline long cg_ret_einval(void)	{ return -EINVAL; }
+static noinline long cg_ret_enospc(void)	{ return -ENOSPC; }
+static noinline long cg_ret_enosys(void)	{ return -ENOSYS; }
 static noinline long cg_ret_eusers(void)	{ return -EUSERS; }
 static noinline long cg_ret_enotsup(void)	{ return -EOPNOTSUPP; }
-static noinline long cg_ret_esrch(void)	{ return -ESRCH; }
+static noinline long cg_ret_e2big(void)	{ return -E2BIG; }
 
 /*
  * clone3 whose struct the entry could not read (a page not mapped yet):
@@ -122,19 +131,39 @@ static noinline long cg_clone3_fault_in(const struct pt_regs *uregs)
 	return -ERESTARTNOINTR;
 }
 
+/*
+ * The stub returning -@err. LOAD took only cg_profile_errnos[], each of
+ * which has a case here; EINVAL stands for any other (none).
+ */
 static unsigned long cg_stub(int err)
 {
 	switch (err) {
 	case EPERM:
 		return (unsigned long)cg_ret_eperm;
+	case ENOENT:
+		return (unsigned long)cg_ret_enoent;
+	case ESRCH:
+		return (unsigned long)cg_ret_esrch;
 	case EBADF:
 		return (unsigned long)cg_ret_ebadf;
+	case EAGAIN:
+		return (unsigned long)cg_ret_eagain;
+	case ENOMEM:
+		return (unsigned long)cg_ret_enomem;
+	case EACCES:
+		return (unsigned long)cg_ret_eacces;
+	case EFAULT:
+		return (unsigned long)cg_ret_efault;
+	case ENOSPC:
+		return (unsigned long)cg_ret_enospc;
+	case ENOSYS:
+		return (unsigned long)cg_ret_enosys;
 	case EUSERS:
 		return (unsigned long)cg_ret_eusers;
 	case EOPNOTSUPP:
 		return (unsigned long)cg_ret_enotsup;
-	case ESRCH:
-		return (unsigned long)cg_ret_esrch;
+	case E2BIG:
+		return (unsigned long)cg_ret_e2big;
 	default:
 		return (unsigned long)cg_ret_einval;
 	}
@@ -148,6 +177,7 @@ void cg_record(const struct cg_scope *scope, const struct cg_request *rq,
 	       enum cg_rule rule, u32 mode)
 {
 	const struct cg_rule_def *rd = &cg_rules[rule];
+	int err = cg_profile_errno(scope->def, rule);
 	/* TASK_COMM_LEN bytes, each at most 4 as an octal escape, and a NUL. */
 	char comm[TASK_COMM_LEN], comm_esc[4 * TASK_COMM_LEN + 1];
 	const char *action;
@@ -165,7 +195,7 @@ void cg_record(const struct cg_scope *scope, const struct cg_request *rq,
 		this_cpu_inc(scope->stats->audited);
 		action = "audit";
 	}
-	trace_clonegate_decision(rq->entry, rule, mode, rd->err, rq->flags,
+	trace_clonegate_decision(rq->entry, rule, mode, err, rq->flags,
 				 scope->cgid, scope->profile);
 	if (!__ratelimit(&cg_log_rs))
 		return;
@@ -180,7 +210,7 @@ void cg_record(const struct cg_scope *scope, const struct cg_request *rq,
 			      ESCAPE_OCTAL | ESCAPE_NAP | ESCAPE_APPEND, "\"\\");
 	comm_esc[min_t(int, n, sizeof(comm_esc) - 1)] = '\0';
 	pr_info("%s entry=%s rule=%s errno=%d flags=0x%llx pid=%d uid=%u comm=\"%s\" profile=%s scope=%s:%llu\n",
-		action, cg_entry_names[rq->entry], rd->name, rd->err,
+		action, cg_entry_names[rq->entry], rd->name, err,
 		rq->flags, task_pid_nr(current),
 		from_kuid(&init_user_ns, current_uid()), comm_esc,
 		scope->def->name,
@@ -200,7 +230,7 @@ static void cg_verdict(struct pt_regs *regs, const struct cg_scope *s,
 {
 	cg_record(s, rq, rule, s->mode);
 	if (s->mode == CG_MODE_ENFORCE)
-		regs->ip = cg_stub(cg_rules[rule].err);
+		regs->ip = cg_stub(cg_profile_errno(s->def, rule));
 }
 
 /* ---- kernel_clone(): clone, clone3, fork, vfork on every ABI ----------- */

@@ -8,7 +8,9 @@
  *   create_user_ns()   Linux refuses NEWUSER from a chrooted caller with
  *                      EPERM, which is gVisor's C10/U3 errno too; the probe
  *                      sees that refusal and records it under C10/U3 when
- *                      no earlier rule decided the call (policy.c). Asking
+ *                      no earlier rule decided the call (policy.c). In
+ *                      enforce mode, a loaded profile's other errno for
+ *                      C10/U3 replaces the return value. Asking
  *                      "is the caller chrooted?" ourselves would need path
  *                      references that may sleep, or a call into a function
  *                      the kernel does not export (an IBT hazard, hooks.c).
@@ -26,6 +28,19 @@
 
 /* ---- create_user_ns(): Linux's own chroot refusal (C10, U3) ------------ */
 
+/*
+ * Enforce mode: a loaded profile's C10/U3 errno replaces Linux's EPERM. The
+ * caller (copy_creds(), unshare_userns()) passes any error up unchanged,
+ * and create_user_ns() has undone everything by the time it fails.
+ */
+static void cg_userns_errno(struct pt_regs *regs, const struct cg_scope *s, int rule)
+{
+	int err = cg_profile_errno(s->def, rule);
+
+	if (s->mode == CG_MODE_ENFORCE && err != EPERM)
+		regs_set_return_value(regs, -err);
+}
+
 static int cg_on_create_user_ns_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	const struct cg_scope *s;
@@ -41,8 +56,10 @@ static int cg_on_create_user_ns_ret(struct kretprobe_instance *ri, struct pt_reg
 		goto out;
 	cg_current_request(&rq);
 	rule = cg_decide_userns_refusal(s->def, &rq);
-	if (rule > CG_RULE_NONE)
+	if (rule > CG_RULE_NONE) {
 		cg_record(s, &rq, rule, s->mode);
+		cg_userns_errno(regs, s, rule);
+	}
 out:
 	rcu_read_unlock();
 	return 0;

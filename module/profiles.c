@@ -106,6 +106,25 @@ static int cg_loaded_find(const char *name)
 	return -1;
 }
 
+/*
+ * Each errno of @sp: 0, or one a profile may give (tables.h) to a rule that
+ * is on and refuses. Beyond CG_RULE_MAX, rules are off: only 0 passes.
+ */
+static bool cg_spec_errnos(const struct cg_profile_spec *sp)
+{
+	int r, e;
+
+	for (r = 0; r < ARRAY_SIZE(sp->rule_err); r++) {
+		e = sp->rule_err[r];
+		if (!e)
+			continue;
+		if (r >= CG_RULE_MAX || !(sp->rules & CG_RULE_BIT(r)) || !cg_rules[r].err ||
+		    !cg_profile_errno_ok(e))
+			return false;
+	}
+	return true;
+}
+
 /* EINVAL unless every field of @sp is one LOAD accepts. */
 static int cg_spec_check(const struct cg_profile_spec *sp)
 {
@@ -130,6 +149,8 @@ static int cg_spec_check(const struct cg_profile_spec *sp)
 		return -EINVAL;
 	/* H5, H10, H11 refuse only while cgroup2 is not mounted. */
 	if (sp->cgroup2 && (sp->rules & CG_RULES_CGROUP2_GATE))
+		return -EINVAL;
+	if (!cg_spec_errnos(sp))
 		return -EINVAL;
 	for (i = 0; i < CG_PROFILE_MAX; i++)
 		if (!strcmp(cg_profiles[i].name, sp->name))

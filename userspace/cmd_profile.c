@@ -64,8 +64,8 @@ static int profile_load_help(void)
 	       "module under its own name, for 'policy apply --profile NAME' and 'run\n"
 	       "--profile NAME' at once. A file with an error is reported as 'validate'\n"
 	       "does (FILE:LINE:COL) and nothing is loaded. At most %d profiles are\n"
-	       "loaded at a time. A rule refuses with the catalogue's errno: a file with\n"
-	       "errno lines that change one cannot be loaded yet. Needs root\n"
+	       "loaded at a time. Its rules refuse with the errnos the file gives them\n"
+	       "(errno lines), the others with the catalogue's. Needs root\n"
 	       "(CAP_SYS_ADMIN in the initial user namespace).\n", CG_MAX_LOADED_PROFILES);
 	return EXIT_OK;
 }
@@ -403,17 +403,6 @@ static int profile_validate(int argc, char **argv)
 	return EXIT_OK;
 }
 
-/* The first rule whose errno the file changes, or 0: LOAD cannot carry it. */
-static int changed_errno(const struct profile *pf)
-{
-	int r;
-
-	for (r = 1; r < CG_RULE_MAX; r++)
-		if (pf->err[r] && pf->err[r] != cg_rules[r].err)
-			return r;
-	return 0;
-}
-
 static void perm_error(const char *doing)
 {
 	p_err("permission denied: %s a profile needs CAP_SYS_ADMIN in the initial user "
@@ -438,6 +427,10 @@ static int load_error(int err, const struct profile *pf)
 		p_err("the loaded module cannot load profiles (it is older than this "
 		      "command: reload it with 'clonegate module load')");
 		break;
+	case -E2BIG:
+		p_err("the loaded module cannot load a rule's own errno (it is older than "
+		      "this command: reload it with 'clonegate module load')");
+		break;
 	default:
 		p_err("loading profile '%s': %s", pf->name, ctl_strerror(err));
 	}
@@ -448,19 +441,11 @@ static int profile_load(int argc, char **argv)
 {
 	struct cg_profile_spec sp;
 	struct profile pf;
-	int ret, fd, r;
+	int ret, fd;
 
 	ret = file_arg(argc, argv, "clonegate profile load", profile_load_help, &pf, EXIT_FAIL);
 	if (ret >= 0)
 		return ret;
-	r = changed_errno(&pf);
-	if (r) {
-		p_err("%s: rule %s returns %s in this file: the module refuses with the "
-		      "catalogue's errno (%s) and cannot load other errnos yet; nothing loaded",
-		      pf.path, cg_rules[r].name, errno_name(pf.err[r]),
-		      errno_name(cg_rules[r].err));
-		return EXIT_FAIL;
-	}
 	fd = ctl_open_or_report();
 	if (fd < 0)
 		return EXIT_FAIL;

@@ -259,15 +259,15 @@ int profile_get(const char *arg, struct profile *out)
 
 int profile_rule_errno(const struct profile *p, int r)
 {
-	return p->err[r] ? p->err[r] : cg_rules[r].err;
+	return cg_profile_errno(&p->def, r);
 }
 
 int errno_lookup(const char *name)
 {
-	int e;
+	size_t i;
 
-	for (e = 1; e < 256; e++)
-		if (!strcmp(errno_name(e), name))
-			return e;
+	for (i = 0; i < sizeof(cg_profile_errnos); i++)
+		if (!strcmp(errno_name(cg_profile_errnos[i]), name))
+			return cg_profile_errnos[i];
 	return 0;
 }

@@ -21,12 +21,11 @@
 /*
  * A profile as the command holds it. def is the very struct the built-in
  * rows use (tables.h); for a file, def.name and def.what point into this
- * struct. err[] holds the errnos a file names for its rules (0: the
- * catalogue's, cg_rules[].err): struct cg_profile_def has no field for them.
+ * struct. def.err[] holds the errnos a file (or a loaded profile) gives its
+ * rules, 0 for the catalogue's (cg_rules[].err).
  */
 struct profile {
 	struct cg_profile_def def;
-	unsigned char err[CG_RULE_MAX];
 	int id;				/* enum cg_profile_id, a loaded id, or -1 for a file */
 	bool loaded;			/* loaded into the module (profile load) */
 	unsigned int nr_scopes;		/* a loaded one's: the scopes that use it */

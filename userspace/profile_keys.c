@@ -272,7 +272,7 @@ static int key_errno(struct pf_state *st, enum pf_key_id k, struct pf_tok *tok, 
 	if (!e)
 		return pf_fail(st, tok[2].col, "found %s, expected an errno name such as EPERM "
 			       "or EINVAL", pf_quote(&tok[2]));
-	st->p.err[r] = e == cg_rules[r].err ? 0 : e;
+	st->p.def.err[r] = e == cg_rules[r].err ? 0 : e;
 	return 0;
 }
 

@@ -27,7 +27,9 @@
  * numbers are no longer accepted. The structs are ABI 1's. Loaded profiles
  * (LOAD, UNLOAD, INFO, struct cg_profile_spec) came later within ABI 2: new
  * numbers and a struct cg_version grown at its end, so older callers are
- * unaffected; a module without them answers ENOTTY.
+ * unaffected; a module without them answers ENOTTY. Then struct
+ * cg_profile_spec grew at its end (rule_err, per-rule errnos): a module
+ * without it answers E2BIG to a spec that gives one.
  *
  * A call that returns an error has changed nothing: every field is checked,
  * and the answer written back, before anything is changed. (Dropping the
@@ -264,9 +266,14 @@ struct cg_counters {
  *     H5, H10, H11 when cgroup2 is 1 (they refuse only while it is 0);
  *   - setns_pidfd, cgroup2: 0 or 1; flags and pad: 0.
  *
- * A rule refuses with the catalogue's errno (cg_rules[].err): a file's
- * errno lines are refused by the command, not carried (a later version may
- * append a per-rule errno array, zero meaning the catalogue's).
+ *   - rule_err (since CG_PROFILE_SPEC_SIZE_VER1), indexed by rule id: 0,
+ *     or the errno the rule refuses with instead of the catalogue's
+ *     (cg_rules[].err), one of cg_profile_errnos[] (tables.h); only for a
+ *     rule that is on and refuses (not U-drop), and 0 beyond CG_RULE_MAX.
+ *
+ * A caller with the first version's size (CG_PROFILE_SPEC_SIZE_VER0) loads
+ * a profile whose rules refuse with the catalogue's errnos, and INFO gives
+ * it no errnos: the missing rule_err reads as zero.
  *
  * CLONEGATE_IOC_UNLOAD (changing policy's privileges) and
  * CLONEGATE_IOC_INFO take the same struct and read only name, or id when
@@ -292,8 +299,11 @@ struct cg_profile_spec {
 	__u8 setns_pidfd;
 	__u8 cgroup2;
 	__u8 pad[6];
+	/* since VER1: 0 from an older caller or module */
+	__u8 rule_err[CG_RULE_SLOTS];	/* a rule's errno, 0: the catalogue's */
 };
 #define CG_PROFILE_SPEC_SIZE_VER0	248
+#define CG_PROFILE_SPEC_SIZE_VER1	312	/* rule_err */
 #define CG_PROFILE_SPEC_NAME_MAX	32	/* characters of name */
 #define CG_PROFILE_SPEC_WHAT_MAX	120	/* characters of what */
 

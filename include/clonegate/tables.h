@@ -16,8 +16,11 @@
 /* Rule errnos below are Linux's own (positive) values. */
 #ifdef __KERNEL__
 #include <linux/errno.h>
+#include <linux/string.h>
 #else
 #include <errno.h>
+#include <stdbool.h>
+#include <string.h>
 #endif
 
 /* x86-64 clone flags, spec section 1 (fixed ABI values). */
@@ -239,7 +242,38 @@ struct cg_profile_def {
 	unsigned long long unshare_caps;	/* U5: need CAP_SYS_ADMIN */
 	unsigned char setns_pidfd;		/* S2 lets pidfds through */
 	unsigned char cgroup2;			/* the cgroup2 gate is open */
+	/* A loaded profile's errno per rule, 0: the catalogue's (built-ins: all 0). */
+	unsigned char err[CG_RULE_SLOTS];
 };
+
+/*
+ * The errno rule @r refuses with under @p: every decision's errno (the
+ * refusal, its record, its event) comes from here.
+ */
+static inline int cg_profile_errno(const struct cg_profile_def *p, int r)
+{
+	return p->err[r] ? p->err[r] : cg_rules[r].err;
+}
+
+/*
+ * The errnos a profile may give a rule (docs/profile-format.md), as
+ * `clonegate profile show` names them: the file format takes no other, the
+ * module loads no other. ENOTSUP is Linux's EOPNOTSUPP.
+ */
+static const unsigned char cg_profile_errnos[] = {
+	EPERM, ENOENT, ESRCH, EBADF, EAGAIN, ENOMEM, EACCES, EFAULT, EINVAL,
+	ENOSPC, ENOSYS, EUSERS, EOPNOTSUPP, E2BIG,
+};
+
+static inline bool cg_profile_errno_ok(int e)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cg_profile_errnos); i++)
+		if (cg_profile_errnos[i] == e)
+			return true;
+	return false;
+}
 
 #define CG_PROFILE_HEAD(id, gate)						\
 	[id] = {								\
@@ -312,6 +346,8 @@ static inline void cg_profile_def_from_spec(struct cg_profile_def *d,
 		.setns_pidfd = sp->setns_pidfd,
 		.cgroup2 = sp->cgroup2,
 	};
+	_Static_assert(sizeof(d->err) == sizeof(sp->rule_err), "one errno per rule slot");
+	memcpy(d->err, sp->rule_err, sizeof(d->err));
 }
 
 static inline void cg_profile_spec_masks(struct cg_profile_spec *sp,
@@ -325,6 +361,7 @@ static inline void cg_profile_spec_masks(struct cg_profile_spec *sp,
 	sp->unshare_caps = d->unshare_caps;
 	sp->setns_pidfd = d->setns_pidfd;
 	sp->cgroup2 = d->cgroup2;
+	memcpy(sp->rule_err, d->err, sizeof(sp->rule_err));
 }
 
 #endif /* CLONEGATE_TABLES_H */

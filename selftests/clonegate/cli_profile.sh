@@ -55,7 +55,7 @@ bad() {
 	report $? "$desc"
 }
 
-tap_plan 97
+tap_plan 108
 
 # ---- valid files ------------------------------------------------------------
 pf head 'clonegate-profile 1' 'name my-head' 'base gvisor-head'
@@ -226,7 +226,7 @@ norm_show() {
 }
 same_loaded() {
 	norm_show "$1" >"$T/a.json" && norm_show "$2" >"$T/b.json" &&
-		grep -q '"name":"no-userns"' "$T/a.json" && diff -u "$T/a.json" "$T/b.json"
+		grep -q "\"name\":\"$1\"" "$T/a.json" && diff -u "$T/a.json" "$T/b.json"
 }
 # refused_load DESC WANT_STDERR_GREP FILE: exit 2, nothing on stdout, stderr
 # matching, and the list of profiles unchanged.
@@ -261,8 +261,27 @@ check "... in exactly C1, S2 and NEWUSER twice" sh -c "[ \$(grep -c 'NEWUSER\|^r
 refused_load "loading the same name again: taken, nothing changes" "a profile named 'no-userns' is already loaded" "$NOUSER"
 pf badload 'clonegate-profile 1' 'name bad-load' 'base none' 'clone-flags -NEWUSR'
 refused_load "a bad file loads nothing and names FILE:LINE:COL" "^$T/badload.profile:4:14: error: found 'NEWUSR'" "$T/badload.profile"
-pf errload 'clonegate-profile 1' 'name err-load' 'base none' 'rule C1 on' 'errno C1 EPERM'
-refused_load "a file with another errno loads nothing, and says why" "rule C1 returns EPERM in this file: the module refuses with the catalogue's errno (EINVAL)" "$T/errload.profile"
+# A file's errno lines load with it, and its rules refuse with them.
+pf errload 'clonegate-profile 1' 'name err-load' 'base none' 'clone-flags -NEWUSER' \
+	'setns-types -NEWPID' 'rule C1 on' 'rule S2 on' 'errno C1 EPERM' 'errno S2 EACCES'
+ERRLOAD=$T/errload.profile
+exits 0 "a file whose errno lines change errnos loads" $CG profile load "$ERRLOAD"
+check "round trip with errno lines: show --json NAME is show --json FILE" same_loaded err-load "$ERRLOAD"
+check "... C1 refuses with EPERM, S2 with EACCES" sh -c "$CG --json profile show err-load | grep -q '{\"rule\":\"C1\",\"id\":2,\"errno\":\"EPERM\",\"errno_value\":1,.*{\"rule\":\"S2\",\"id\":23,\"errno\":\"EACCES\",\"errno_value\":13,'"
+exits 0 "diff FILE NAME with errno lines: the same, exit 0" $CG profile diff "$ERRLOAD" err-load
+pf errnone 'clonegate-profile 1' 'name err-none' 'base none' 'clone-flags -NEWUSER' \
+	'setns-types -NEWPID' 'rule C1 on' 'rule S2 on'
+exits 1 "diff NAME FILE: the loaded errnos against the catalogue's" $CG profile diff err-load "$T/errnone.profile"
+check "... in exactly C1's and S2's errno" sh -c "[ \$(sed 1d $tap_last | wc -l) = 2 ] && grep -Eq '^errno +C1 +EPERM +EINVAL\$' $tap_last && grep -Eq '^errno +S2 +EACCES +EINVAL\$' $tap_last"
+exits 1 "run --profile NAME: setns into a pid namespace fails" $CG run --profile err-load -- nsenter -p -t 1 true
+check "... with the profile's errno (EACCES), not the catalogue's" grep -q "Permission denied" "$tap_last"
+check "... and the decision event says EACCES" \
+	sh -c "grep -Eq '^  refused +S2 +setns +pid +EACCES +1 ' $tap_last"
+exits 0 "... unload it" $CG profile unload err-load
+pf errbad 'clonegate-profile 1' 'name err-bad' 'base none' 'rule C1 on' 'errno C1 ENOTTY'
+refused_load "an errno a profile may not give loads nothing and names FILE:LINE:COL" "^$T/errbad.profile:5:10: error: found 'ENOTTY', expected an errno name" "$T/errbad.profile"
+pf erroff 'clonegate-profile 1' 'name err-off' 'base none' 'errno C1 EPERM'
+refused_load "an errno for a rule that is off loads nothing" "^$T/erroff.profile:4:7: error: found an errno for C1, which is off" "$T/erroff.profile"
 pf okerr 'clonegate-profile 1' 'name ok-err' 'base none' 'rule C1 on' 'errno C1 EINVAL'
 exits 0 "an errno line that names the catalogue's errno loads" $CG profile load "$T/okerr.profile"
 exits 0 "... and unloads" $CG profile unload ok-err

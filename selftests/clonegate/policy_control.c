@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <stddef.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include "kselftest_harness.h"
 
@@ -1139,6 +1140,8 @@ static void t_unload_all(void)
 
 	t_unload("t-busy");
 	t_unload("t-nouser");
+	t_unload("t-errno");
+	t_unload("t-errno0");
 	for (i = 0; i < 20; i++) {
 		snprintf(name, sizeof(name), "t-max-%d", i);
 		t_unload(name);
@@ -1221,6 +1224,8 @@ struct t_bad_spec {
 #define T_BAD_INT(what, e, f, v)	{ what, e, T_SP(f), T_SZ(f), v, NULL, 0, 0 }
 #define T_BAD_STR(what, e, f, s)	{ what, e, T_SP(f), sizeof(s), 0, s, T_SZ(f) - sizeof(s), 0 }
 #define T_BAD_FILL(what, e, f, at, n, c) { what, e, T_SP(f) + (at), 0, 0, NULL, n, c }
+/* Rule @r's errno (one byte of rule_err) becomes @e. */
+#define T_BAD_ERR(what, r, e)	{ what, EINVAL, T_SP(rule_err) + (r), 1, e, NULL, 0, 0 }
 
 static void t_bad_edit(struct cg_profile_spec *sp, const struct t_bad_spec *b)
 {
@@ -1265,6 +1270,14 @@ TEST_F(ctl, profile_load_refuses_hostile_input)
 		T_BAD_FILL("121 characters of what", EINVAL, what, 0, 121, 'a'),
 		T_BAD_STR("a loaded profile's name", EEXIST, name, "t-busy"),
 		T_BAD_INT("below the first size", EINVAL, size, CG_PROFILE_SPEC_SIZE_VER0 - 1),
+		/* Errnos: the file format's only, for a rule that is on and refuses. */
+		T_BAD_ERR("errno ENOTTY, not a profile's", CG_RULE_C1, ENOTTY),
+		T_BAD_ERR("errno EINTR, not a profile's", CG_RULE_C1, EINTR),
+		T_BAD_ERR("errno 255", CG_RULE_C1, 255),
+		T_BAD_ERR("an errno for C2, which is off", CG_RULE_C2, EPERM),
+		T_BAD_ERR("an errno for rule 0 (none)", CG_RULE_NONE, EPERM),
+		T_BAD_ERR("an errno beyond the last rule", CG_RULE_MAX, EPERM),
+		T_BAD_ERR("an errno in the last slot", 63, EINVAL),
 	};
 	char before[1024], after[1024];
 	uint64_t gen;
@@ -1429,6 +1442,128 @@ TEST_F(ctl, profile_loaded_enforced)
 		  c1.checked[T_IA32 ? CG_ENTRY_IA32_FORK : CG_ENTRY_FORK]);
 	EXPECT_EQ(0, t_remove(confined_cg.fd, CG_SCOPE_CGROUP));
 	EXPECT_EQ(0, t_unload("t-nouser"));
+	t_cgroup_destroy(&confined_cg);
+}
+
+/* ---- a loaded profile's own errnos (rule_err) ---- */
+
+/* What clone(CLONE_NEWUSER) must get in t_newuser_refused(). */
+static int t_want_err;
+
+/* From inside confined_cg: clone(CLONE_NEWUSER) fails with -t_want_err. */
+static int t_newuser_refused(int fd)
+{
+	long r = t_sys_clone_exit(T_NEWUSER | SIGCHLD, NULL, NULL);
+
+	(void)fd;
+	if (r == -t_want_err)
+		return 0;
+	if (r > 0)
+		t_reap_all();
+	return r < 0 ? (int)r - 2000 : -EIO;
+}
+
+/*
+ * The decision tracepoint, in a tracefs instance of its own (so the global
+ * buffer is left alone): the event a BPF observer sees is this one.
+ */
+#define T_TRACEFS	"/sys/kernel/tracing"
+#define T_TRACE_INST	T_TRACEFS "/instances/cgtest-errno"
+#define T_TRACE_EVENT	T_TRACE_INST "/events/clonegate/clonegate_decision/enable"
+
+static int t_trace_start(void)
+{
+	if (access(T_TRACEFS "/instances", F_OK) &&
+	    mount("tracefs", T_TRACEFS, "tracefs", 0, NULL))
+		return -errno;
+	rmdir(T_TRACE_INST);
+	if (mkdir(T_TRACE_INST, 0700))
+		return -errno;
+	return t_write_file(T_TRACE_EVENT, "1");
+}
+
+/* Does a line of the instance's buffer have both @a and @b? Then stop it. */
+static bool t_trace_has(const char *a, const char *b)
+{
+	FILE *f = fopen(T_TRACE_INST "/trace", "re");
+	char line[512];
+	bool found = false;
+
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = strstr(line, a) && strstr(line, b);
+	if (f)
+		fclose(f);
+	t_write_file(T_TRACE_EVENT, "0");
+	rmdir(T_TRACE_INST);
+	return found;
+}
+
+TEST_F(ctl, profile_loaded_own_errno)
+{
+	struct cg_profile_spec sp = t_spec("t-errno"), got;
+	struct cg_counters c0, c1;
+	char prof[32];
+
+	if (!self->ready)
+		return;
+	t_unload_all();
+	ASSERT_EQ(0, t_cgroup_create(&confined_cg, "errno"));
+	/* U-drop refuses nothing: it has no errno to change. */
+	sp.rules |= T_RULE(CG_RULE_UDROP);
+	sp.rule_err[CG_RULE_UDROP] = EPERM;
+	EXPECT_EQ(-EINVAL, t_profile_ioc(CLONEGATE_IOC_LOAD, &sp));
+	sp = t_spec("t-errno");
+	sp.rule_err[CG_RULE_C1] = EPERM;
+	ASSERT_EQ(0, t_profile_ioc(CLONEGATE_IOC_LOAD, &sp));
+	/* INFO gives the errno back. */
+	got = (struct cg_profile_spec){ .size = sizeof(got), .name = "t-errno" };
+	ASSERT_EQ(0, t_profile_ioc(CLONEGATE_IOC_INFO, &got));
+	EXPECT_EQ(EPERM, got.rule_err[CG_RULE_C1]);
+	EXPECT_EQ(0, memcmp(&sp, &got, sizeof(got)));
+	/* A caller of the first size: nothing written beyond it. */
+	memset(&got, 0xa5, sizeof(got));
+	got.size = CG_PROFILE_SPEC_SIZE_VER0;
+	snprintf(got.name, sizeof(got.name), "t-errno");
+	memset(got.name + 8, 0, sizeof(got.name) - 8);
+	ASSERT_EQ(0, t_profile_ioc(CLONEGATE_IOC_INFO, &got));
+	EXPECT_EQ(0xa5, got.rule_err[CG_RULE_C1]);
+	EXPECT_EQ(sp.rules, got.rules);
+	/* Enforced: the caller gets EPERM, counted under C1, the event says EPERM. */
+	ASSERT_EQ(0, t_apply(confined_cg.fd, CG_SCOPE_CGROUP, sp.id, CG_MODE_ENFORCE));
+	ASSERT_EQ(0, t_trace_start());
+	ASSERT_EQ(0, t_counters(&c0));
+	t_want_err = EPERM;
+	EXPECT_EQ(0, t_in_child(t_enter_confined, t_newuser_refused, false));
+	ASSERT_EQ(0, t_counters(&c1));
+	EXPECT_EQ(c0.refused[CG_RULE_C1] + 1, c1.refused[CG_RULE_C1]);
+	snprintf(prof, sizeof(prof), "profile=%u", sp.id);
+	EXPECT_TRUE(t_trace_has("rule=2 mode=2 errno=1 ", prof));
+	EXPECT_EQ(0, t_remove(confined_cg.fd, CG_SCOPE_CGROUP));
+	EXPECT_EQ(0, t_unload("t-errno"));
+	t_cgroup_destroy(&confined_cg);
+}
+
+TEST_F(ctl, profile_loaded_errno_first_size)
+{
+	struct cg_profile_spec sp = t_spec("t-errno0"), got;
+
+	if (!self->ready)
+		return;
+	t_unload_all();
+	ASSERT_EQ(0, t_cgroup_create(&confined_cg, "errno0"));
+	/* A caller of the first size: the errno beyond it is not read. */
+	sp.rule_err[CG_RULE_C1] = EPERM;
+	sp.size = CG_PROFILE_SPEC_SIZE_VER0;
+	ASSERT_EQ(0, t_profile_ioc(CLONEGATE_IOC_LOAD, &sp));
+	got = (struct cg_profile_spec){ .size = sizeof(got), .name = "t-errno0" };
+	ASSERT_EQ(0, t_profile_ioc(CLONEGATE_IOC_INFO, &got));
+	EXPECT_EQ(0, got.rule_err[CG_RULE_C1]);
+	/* So C1 refuses with the catalogue's EINVAL. */
+	ASSERT_EQ(0, t_apply(confined_cg.fd, CG_SCOPE_CGROUP, sp.id, CG_MODE_ENFORCE));
+	t_want_err = EINVAL;
+	EXPECT_EQ(0, t_in_child(t_enter_confined, t_newuser_refused, false));
+	EXPECT_EQ(0, t_remove(confined_cg.fd, CG_SCOPE_CGROUP));
+	EXPECT_EQ(0, t_unload("t-errno0"));
 	t_cgroup_destroy(&confined_cg);
 }
 

@@ -1543,6 +1543,63 @@ TEST_F(ctl, profile_loaded_own_errno)
 	t_cgroup_destroy(&confined_cg);
 }
 
+/*
+ * C10 and U3 are Linux's own refusal (EPERM), seen by the create_user_ns()
+ * return probe: a profile's other errno replaces it in enforce mode only.
+ */
+#define T_ERRNO_ROOT	"/tmp/cgtest-errno-root"
+static int t_want_err_unshare;
+
+/* From inside confined_cg, chrooted: clone and unshare NEWUSER. */
+static int t_chrooted_newuser(int fd)
+{
+	long r;
+
+	if (chroot(T_ERRNO_ROOT) || chdir("/"))
+		return -EIO - 2;
+	r = t_newuser_refused(fd);
+	if (r)
+		return r;
+	r = t_unshare(T_NEWUSER);
+	return r == -t_want_err_unshare ? 0 : (int)r - 3000;
+}
+
+TEST_F(ctl, profile_loaded_errno_chroot_probe)
+{
+	struct cg_profile_spec sp = t_spec("t-errno");
+	struct cg_counters c0, c1;
+
+	if (!self->ready)
+		return;
+	t_unload_all();
+	mkdir(T_ERRNO_ROOT, 0755);
+	ASSERT_EQ(0, t_cgroup_create(&confined_cg, "errnochroot"));
+	sp.clone_supported = ~0ULL;
+	sp.rules = T_RULE(CG_RULE_C10) | T_RULE(CG_RULE_U3);
+	sp.rule_err[CG_RULE_C10] = EACCES;
+	sp.rule_err[CG_RULE_U3] = E2BIG;
+	ASSERT_EQ(0, t_profile_ioc(CLONEGATE_IOC_LOAD, &sp));
+	ASSERT_EQ(0, t_apply(confined_cg.fd, CG_SCOPE_CGROUP, sp.id, CG_MODE_ENFORCE));
+	ASSERT_EQ(0, t_counters(&c0));
+	t_want_err = EACCES;
+	t_want_err_unshare = E2BIG;
+	EXPECT_EQ(0, t_in_child(t_enter_confined, t_chrooted_newuser, false));
+	ASSERT_EQ(0, t_counters(&c1));
+	EXPECT_EQ(c0.refused[CG_RULE_C10] + 1, c1.refused[CG_RULE_C10]);
+	EXPECT_EQ(c0.refused[CG_RULE_U3] + 1, c1.refused[CG_RULE_U3]);
+	/* Audit: Linux answers, with its own EPERM. */
+	ASSERT_EQ(0, t_apply(confined_cg.fd, CG_SCOPE_CGROUP, sp.id, CG_MODE_AUDIT));
+	t_want_err = EPERM;
+	t_want_err_unshare = EPERM;
+	EXPECT_EQ(0, t_in_child(t_enter_confined, t_chrooted_newuser, false));
+	ASSERT_EQ(0, t_counters(&c0));
+	EXPECT_EQ(c1.audited[CG_RULE_C10] + 1, c0.audited[CG_RULE_C10]);
+	EXPECT_EQ(0, t_remove(confined_cg.fd, CG_SCOPE_CGROUP));
+	EXPECT_EQ(0, t_unload("t-errno"));
+	t_cgroup_destroy(&confined_cg);
+	rmdir(T_ERRNO_ROOT);
+}
+
 TEST_F(ctl, profile_loaded_errno_first_size)
 {
 	struct cg_profile_spec sp = t_spec("t-errno0"), got;

@@ -134,6 +134,8 @@ rule          H3             off                on
 rule          H4             off                on
 rule          H5             off                on
 rule          H6             off                on
+rule          C5.setns       off                on
+rule          C6.setns       off                on
 rule          H7             off                on
 rule          H10            off                on
 rule          H11            off                on
@@ -152,8 +154,8 @@ rule          H18            off                on
 WANT
 check "... line by line" diff -u "$T/want" "$tap_last"
 exits 1 "diff --json gvisor-21d66119 gvisor-head" $CG profile diff --json gvisor-21d66119 gvisor-head
-check "... 33 differences, the first and the last as in the table" \
-	sh -c "[ \$(grep -o '{\"field\"' $tap_last | wc -l) = 33 ] && grep -q '^{\"a\":\"gvisor-21d66119\",\"b\":\"gvisor-head\",\"same\":false,\"differences\":\[{\"field\":\"clone-flags\",\"item\":\"PIDFD\",\"a\":\"no\",\"b\":\"yes\"},' $tap_last && grep -q '{\"field\":\"rule\",\"item\":\"H18\",\"a\":\"off\",\"b\":\"on\"}\]}$' $tap_last"
+check "... 35 differences, the first and the last as in the table" \
+	sh -c "[ \$(grep -o '{\"field\"' $tap_last | wc -l) = 35 ] && grep -q '^{\"a\":\"gvisor-21d66119\",\"b\":\"gvisor-head\",\"same\":false,\"differences\":\[{\"field\":\"clone-flags\",\"item\":\"PIDFD\",\"a\":\"no\",\"b\":\"yes\"},' $tap_last && grep -q '{\"field\":\"rule\",\"item\":\"H18\",\"a\":\"off\",\"b\":\"on\"}\]}$' $tap_last"
 exits 1 "diff gvisor-head gvisor-head-cgroup2: the gate" $CG profile diff gvisor-head gvisor-head-cgroup2
 cat >"$T/want" <<'WANT'
 FIELD         ITEM           gvisor-head        gvisor-head-cgroup2

@@ -55,7 +55,7 @@ bad() {
 	report $? "$desc"
 }
 
-tap_plan 97
+tap_plan 100
 
 # ---- valid files ------------------------------------------------------------
 pf head 'clonegate-profile 1' 'name my-head' 'base gvisor-head'
@@ -108,6 +108,10 @@ pf errno 'clonegate-profile 1' 'name other-errno' 'base gvisor-head' 'errno C10 
 exits 1 "diff gvisor-head FILE: an errno that differs" $CG profile diff gvisor-head "$T/errno.profile"
 check "... is one errno line (naming the catalogue's errno changes nothing)" \
 	sh -c "[ \"\$(sed 1d $tap_last)\" = 'errno         C10            EPERM              EACCES' ]"
+pf quirk 'clonegate-profile 1' 'name no-setns-quirk' 'base gvisor-head' 'rule C5.setns off' 'rule c6.SETNS off'
+check "a file can turn the quirks C5.setns and C6.setns off (ids case-insensitive)" $CG profile validate "$T/quirk.profile"
+exits 1 "diff gvisor-head FILE: the two quirk rules" $CG profile diff gvisor-head "$T/quirk.profile"
+check "... are two rule lines" sh -c "[ \"\$(sed 1d $tap_last | tr -s ' ' | tr '\n' '|')\" = 'rule C5.setns on off|rule C6.setns on off|' ]"
 
 # ---- diff of the built-ins ---------------------------------------------------
 # gvisor-21d66119 against gvisor-head: the differences of the spec's summary

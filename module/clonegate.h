@@ -143,7 +143,7 @@ bool cg_in_unshare(void);
 void cg_clone3_preview(struct cg_request *rq, unsigned long uargs);
 void cg_current_request(struct cg_request *rq);
 
-/* ---- probes.c: kretprobes (C10/U3) -------------------------------------- */
+/* ---- probes.c: kretprobes (C10/U3; setns for C5/C6.setns) -------------------------------------- */
 
 int cg_probes_init(void);
 void cg_probes_exit(void);
@@ -155,6 +155,14 @@ enum cg_clone3_mark_state { CG_CLONE3_NONE, CG_CLONE3_RECORDED, CG_CLONE3_RETRIE
 
 enum cg_clone3_mark_state cg_clone3_mark_take(void);
 void cg_clone3_mark_set(enum cg_clone3_mark_state state);
+
+/* ---- pidns_joined.c: "this thread joined a pid namespace" (C5/C6.setns) */
+
+u64 cg_pidns_join_stamp(void);
+void cg_pidns_join_begin(void);
+void cg_pidns_join_end(u64 stamp, bool ok);
+bool cg_pidns_joined(void);
+void cg_pidns_joined_exit(void);
 
 /* ---- control.c --------------------------------------------------------- */
 

@@ -40,6 +40,9 @@
  *                         namespace type because {user,pid,cgroup,time}ns_install
  *                         and pidfd_pid (in setns) refuse again on the
  *                         kernel's own object.
+ *   pidns_install()       a pid namespace join in progress, remembered until
+ *                         setns returns (a kretprobe on the setns wrappers)
+ *                         for C5.setns and C6.setns (pidns_joined.c).
  *   create_user_ns()      (kretprobe) "is the caller chrooted?" (C10, U3)
  *                         cannot be answered without sleeping (path
  *                         references) or calling a function the kernel does
@@ -534,9 +537,24 @@ static void cg_on_##fn(unsigned long ip, unsigned long parent_ip,		\
 	cg_refuse_ns_type(ftrace_get_regs(fregs), type);			\
 }
 CG_NS_INSTALL_HOOK(userns_install, CG_CLONE_NEWUSER)
-CG_NS_INSTALL_HOOK(pidns_install, CG_CLONE_NEWPID)
 CG_NS_INSTALL_HOOK(cgroupns_install, CG_CLONE_NEWCGROUP)
 CG_NS_INSTALL_HOOK(timens_install, CG_CLONE_NEWTIME)
+
+/*
+ * pidns_install(): S2 again, and setns is about to join a pid namespace
+ * (a file, or a pidfd with CLONE_NEWPID): remember it for C5.setns and
+ * C6.setns until the syscall returns (pidns_joined.c, probes.c).
+ */
+static void cg_on_pidns_install(unsigned long ip, unsigned long parent_ip,
+				struct ftrace_ops *ops, struct ftrace_regs *fregs)
+{
+	cg_refuse_ns_type(ftrace_get_regs(fregs), CG_CLONE_NEWPID);
+	if ((current->flags & PF_KTHREAD) || !cg_in_setns())
+		return;
+	rcu_read_lock();
+	cg_pidns_join_begin();
+	rcu_read_unlock();
+}
 
 /* pidfd_pid() is how setns() recognises a pidfd; elsewhere leave it alone. */
 static void cg_on_pidfd_pid(unsigned long ip, unsigned long parent_ip,
@@ -581,7 +599,8 @@ static struct cg_hook cg_hooks[] = {
 		"ia32_clone3: A1 and gVisor's errno order", false),
 	CG_HOOK("__ia32_sys_setns", cg_on_ia32_setns, "ia32_setns", false),
 	CG_HOOK("userns_install", cg_on_userns_install, "setns: S2 re-check (user)", false),
-	CG_HOOK("pidns_install", cg_on_pidns_install, "setns: S2 re-check (pid)", false),
+	CG_HOOK("pidns_install", cg_on_pidns_install,
+		"setns: S2 re-check (pid); pid ns joins (C5.setns, C6.setns)", false),
 	CG_HOOK("cgroupns_install", cg_on_cgroupns_install, "setns: S2 re-check (cgroup)", false),
 	CG_HOOK("timens_install", cg_on_timens_install, "setns: S2 re-check (time)", false),
 	CG_HOOK("pidfd_pid", cg_on_pidfd_pid, "setns: S2 re-check (pidfd)", false),

@@ -70,6 +70,7 @@ static int __init clonegate_init(void)
 	if (ret) {
 		pr_err("cannot register /dev/clonegate (%d)\n", ret);
 		cg_hooks_exit();
+		cg_pidns_joined_exit();
 		return ret;
 	}
 	pr_info("version %s loaded (abi %d, default profile %s)\n", CLONEGATE_VERSION,
@@ -81,6 +82,7 @@ static void __exit clonegate_exit(void)
 {
 	cg_control_exit();
 	cg_hooks_exit();
+	cg_pidns_joined_exit();
 	cg_scope_exit();
 	cg_profiles_exit();
 	pr_info("unloaded\n");

@@ -63,7 +63,12 @@ static bool cg_has_own_cap(int cap)
 	return cap_raised(current_cred()->cap_effective, cap);
 }
 
-/* "The caller did unshare(CLONE_NEWPID) earlier" (gVisor's childPIDNamespace). */
+/*
+ * "The caller did unshare(CLONE_NEWPID) earlier" (gVisor's childPIDNamespace),
+ * or a setns() into another pid namespace: Linux keeps that mark. A join of
+ * the caller's own active one leaves none; pidns_joined.c remembers every
+ * join for gvisor-head's C5.setns and C6.setns.
+ */
 static bool cg_pidns_unshared(void)
 {
 	struct nsproxy *nsp = current->nsproxy;
@@ -147,8 +152,13 @@ int cg_decide_clone(const struct cg_profile_def *p, const struct cg_request *rq,
 	if (ACTIVE(p, CG_RULE_C5) && (f & CG_CLONE_THREAD) &&
 	    ((f & CG_CLONE_NEWPID) || cg_pidns_unshared()))
 		return CG_RULE_C5;
+	/* gVisor's quirk: any pid ns join counts, even into the own one. */
+	if (ACTIVE(p, CG_RULE_C5_SETNS) && (f & CG_CLONE_THREAD) && cg_pidns_joined())
+		return CG_RULE_C5_SETNS;
 	if (ACTIVE(p, CG_RULE_C6) && (f & CG_CLONE_NEWPID) && cg_pidns_unshared())
 		return CG_RULE_C6;
+	if (ACTIVE(p, CG_RULE_C6_SETNS) && (f & CG_CLONE_NEWPID) && cg_pidns_joined())
+		return CG_RULE_C6_SETNS;
 	if (ACTIVE(p, CG_RULE_C7) && (f & CG_CLONE_NEWUSER) &&
 	    (f & (CG_CLONE_THREAD | CG_CLONE_FS)))
 		return CG_RULE_C7;

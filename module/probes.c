@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Return probes: answers that can only be given once a function returns.
- * There is one, on a function only NEWUSER reaches: a kretprobe on a hot
- * path (clone3, say) would cost every call its entry and return
- * trampolines.
+ * They sit on functions only rare calls reach: a kretprobe on a hot path
+ * (clone3, say) would cost every call its entry and return trampolines.
  *
  *   create_user_ns()   Linux refuses NEWUSER from a chrooted caller with
  *                      EPERM, which is gVisor's C10/U3 errno too; the probe
@@ -14,6 +13,12 @@
  *                      "is the caller chrooted?" ourselves would need path
  *                      references that may sleep, or a call into a function
  *                      the kernel does not export (an IBT hazard, hooks.c).
+ *   __{x64,ia32}_sys_setns()  whether a pid namespace join (seen at
+ *                      pidns_install()) succeeded: only then is it
+ *                      remembered for C5.setns and C6.setns
+ *                      (pidns_joined.c). The entry handler stamps the call,
+ *                      so a join whose return was missed is never taken
+ *                      for a later call's.
  *
  * kretprobes, attached by name (no address needed). Handlers run in probe
  * context: no sleeping. A probe that cannot be attached leaves what it
@@ -65,10 +70,24 @@ out:
 	return 0;
 }
 
+/* ---- setns(): did a pid namespace join succeed? (C5.setns, C6.setns) --- */
+
+static int cg_on_setns_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	*(u64 *)ri->data = cg_pidns_join_stamp();
+	return 0;
+}
+
+static int cg_on_setns_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	cg_pidns_join_end(*(u64 *)ri->data, regs_return_value(regs) == 0);
+	return 0;
+}
+
 /*
  * The kretprobes, attached by name like the hooks. maxactive: calls of one
  * function tracked at once; beyond, a probe misses (nmissed): a C10/U3
- * refusal goes uncounted.
+ * refusal goes uncounted; a setns join is not remembered (Linux's answer).
  */
 struct cg_probe {
 	const char *covers;
@@ -76,15 +95,19 @@ struct cg_probe {
 	struct kretprobe rp;
 };
 
-#define CG_PROBE(sym, entry_fn, ret_fn, what) {					\
+#define CG_PROBE(sym, entry_fn, ret_fn, size, what) {				\
 	.covers = what,								\
 	.rp = { .kp.symbol_name = sym, .entry_handler = entry_fn,		\
-		.handler = ret_fn, .maxactive = 64 },				\
+		.handler = ret_fn, .data_size = size, .maxactive = 64 },	\
 }
 
 static struct cg_probe cg_probes[] = {
-	CG_PROBE("create_user_ns", NULL, cg_on_create_user_ns_ret,
+	CG_PROBE("create_user_ns", NULL, cg_on_create_user_ns_ret, 0,
 		 "C10 and U3 counted (Linux refuses)"),
+	CG_PROBE("__x64_sys_setns", cg_on_setns_entry, cg_on_setns_ret, sizeof(u64),
+		 "setns: pid ns joins (C5.setns, C6.setns)"),
+	CG_PROBE("__ia32_sys_setns", cg_on_setns_entry, cg_on_setns_ret, sizeof(u64),
+		 "ia32_setns: pid ns joins (C5.setns, C6.setns)"),
 };
 
 /* Attach every probe; returns how many could not be. */

@@ -149,6 +149,8 @@ enum cg_rule {
 	CG_RULE_H13,	/* setns pidfd: nstype 0 or outside the profile's set -> EINVAL */
 	CG_RULE_H14,	/* setns pidfd: the caller may not ptrace-read the target -> EPERM */
 	CG_RULE_H15,	/* setns pidfd: the target exiting, namespaces released -> ESRCH */
+	CG_RULE_C5_SETNS, /* THREAD after a setns into a pid ns, even the own one -> EINVAL (quirk) */
+	CG_RULE_C6_SETNS, /* NEWPID after a setns into a pid ns, even the own one -> EINVAL (quirk) */
 	CG_RULE_MAX
 };
 #define CG_RULE_SLOTS	64

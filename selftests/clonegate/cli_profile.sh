@@ -55,7 +55,7 @@ bad() {
 	report $? "$desc"
 }
 
-tap_plan 108
+tap_plan 111
 
 # ---- valid files ------------------------------------------------------------
 pf head 'clonegate-profile 1' 'name my-head' 'base gvisor-head'
@@ -108,6 +108,10 @@ pf errno 'clonegate-profile 1' 'name other-errno' 'base gvisor-head' 'errno C10 
 exits 1 "diff gvisor-head FILE: an errno that differs" $CG profile diff gvisor-head "$T/errno.profile"
 check "... is one errno line (naming the catalogue's errno changes nothing)" \
 	sh -c "[ \"\$(sed 1d $tap_last)\" = 'errno         C10            EPERM              EACCES' ]"
+pf quirk 'clonegate-profile 1' 'name no-setns-quirk' 'base gvisor-head' 'rule C5.setns off' 'rule c6.SETNS off'
+check "a file can turn the quirks C5.setns and C6.setns off (ids case-insensitive)" $CG profile validate "$T/quirk.profile"
+exits 1 "diff gvisor-head FILE: the two quirk rules" $CG profile diff gvisor-head "$T/quirk.profile"
+check "... are two rule lines" sh -c "[ \"\$(sed 1d $tap_last | tr -s ' ' | tr '\n' '|')\" = 'rule C5.setns on off|rule C6.setns on off|' ]"
 
 # ---- diff of the built-ins ---------------------------------------------------
 # gvisor-21d66119 against gvisor-head: the differences of the spec's summary
@@ -134,6 +138,8 @@ rule          H3             off                on
 rule          H4             off                on
 rule          H5             off                on
 rule          H6             off                on
+rule          C5.setns       off                on
+rule          C6.setns       off                on
 rule          H7             off                on
 rule          H10            off                on
 rule          H11            off                on
@@ -152,8 +158,8 @@ rule          H18            off                on
 WANT
 check "... line by line" diff -u "$T/want" "$tap_last"
 exits 1 "diff --json gvisor-21d66119 gvisor-head" $CG profile diff --json gvisor-21d66119 gvisor-head
-check "... 33 differences, the first and the last as in the table" \
-	sh -c "[ \$(grep -o '{\"field\"' $tap_last | wc -l) = 33 ] && grep -q '^{\"a\":\"gvisor-21d66119\",\"b\":\"gvisor-head\",\"same\":false,\"differences\":\[{\"field\":\"clone-flags\",\"item\":\"PIDFD\",\"a\":\"no\",\"b\":\"yes\"},' $tap_last && grep -q '{\"field\":\"rule\",\"item\":\"H18\",\"a\":\"off\",\"b\":\"on\"}\]}$' $tap_last"
+check "... 35 differences, the first and the last as in the table" \
+	sh -c "[ \$(grep -o '{\"field\"' $tap_last | wc -l) = 35 ] && grep -q '^{\"a\":\"gvisor-21d66119\",\"b\":\"gvisor-head\",\"same\":false,\"differences\":\[{\"field\":\"clone-flags\",\"item\":\"PIDFD\",\"a\":\"no\",\"b\":\"yes\"},' $tap_last && grep -q '{\"field\":\"rule\",\"item\":\"H18\",\"a\":\"off\",\"b\":\"on\"}\]}$' $tap_last"
 exits 1 "diff gvisor-head gvisor-head-cgroup2: the gate" $CG profile diff gvisor-head gvisor-head-cgroup2
 cat >"$T/want" <<'WANT'
 FIELD         ITEM           gvisor-head        gvisor-head-cgroup2

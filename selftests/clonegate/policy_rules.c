@@ -55,6 +55,20 @@ enum fd_source {
 	FD_PROC_ZOMBIE, FD_PROC_INIT, FD_PROC_SELF, FD_PROC_TASK, FD_PROC,
 };
 
+/*
+ * A setns the subject makes inside the scope just before its call (C5.setns,
+ * C6.setns): JOIN_PIDNS /proc/self/ns/pid with nstype 0, JOIN_PIDNS_NEWPID
+ * with CLONE_NEWPID, JOIN_PIDFD_NEWPID a pidfd to itself with CLONE_NEWPID;
+ * no pid ns join: JOIN_PIDFD_UTS (a pidfd, NEWUTS), JOIN_NET (its net ns);
+ * failing: JOIN_BAD_FD (EBADF), JOIN_PIDNS_AS_NET (EINVAL), JOIN_PIDFD_NET
+ * (a pidfd with NEWPID|NEWNET: from S_USERNS, Linux's pidns_install() says
+ * EPERM).
+ */
+enum join {
+	JOIN_NONE, JOIN_PIDNS, JOIN_PIDNS_NEWPID, JOIN_PIDFD_NEWPID, JOIN_PIDFD_UTS, JOIN_NET,
+	JOIN_BAD_FD, JOIN_PIDNS_AS_NET, JOIN_PIDFD_NET,
+};
+
 struct row {
 	const char *name;
 	enum subject_state state;
@@ -72,6 +86,9 @@ struct row {
 	int rule;		/* spec rule id (enum cg_rule), 0 = allowed */
 	int expect;		/* spec errno (positive), 0 success, T_LINUX */
 	const char *unchanged;	/* dropped bits: ns file that must not change */
+	enum join join;		/* a setns in the scope before the call */
+	int join_rule;		/* the rule that refuses or audits that setns, 0 none */
+	bool in_child;		/* the call is made by a child forked after the join */
 };
 
 /* A row under profile pr; the unsuffixed ones are the seed's (P_SEED, the default). */
@@ -329,6 +346,60 @@ static long t_call(const struct row *r, int fd)
 	return ret > 0 ? 0 : ret;
 }
 
+/* The row's setns before the call; returns 0 or -errno. */
+static long t_join(enum join j)
+{
+	static const struct { int src; const char *ns; int nstype; } how[] = {
+		[JOIN_PIDNS] = { FD_NS, "pid", 0 },
+		[JOIN_PIDNS_NEWPID] = { FD_NS, "pid", T_NEWPID },
+		[JOIN_PIDFD_NEWPID] = { FD_PIDFD, NULL, T_NEWPID },
+		[JOIN_PIDFD_UTS] = { FD_PIDFD, NULL, T_NEWUTS },
+		[JOIN_NET] = { FD_NS, "net", 0 },
+		[JOIN_BAD_FD] = { FD_BAD, NULL, T_NEWPID },
+		[JOIN_PIDNS_AS_NET] = { FD_NS, "pid", T_NEWNET },
+		[JOIN_PIDFD_NET] = { FD_PIDFD, NULL, T_NEWPID | T_NEWNET },
+	};
+	struct row r = { .fd = how[j].src, .ns = how[j].ns };
+	int fd = t_open_fd(&r);
+	long ret;
+
+	if (fd < 0)
+		return -EIO;
+	ret = t_setns(fd, how[j].nstype);
+	if (fd != 999)
+		close(fd);
+	return ret > 0 ? 0 : ret;
+}
+
+/* in_child: the call is made by a child forked after the join. */
+static long t_call_in_child(const struct row *r, int fd)
+{
+	long ret = -EIO;
+	int p[2];
+	pid_t pid;
+
+	if (pipe(p))
+		return -errno;
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		ret = t_call(r, fd);
+		if (write(p[1], &ret, sizeof(ret)) != sizeof(ret))
+			_exit(1);
+		t_reap_all();
+		_exit(0);
+	}
+	close(p[1]);
+	if (pid < 0)
+		ret = -errno;
+	else if (read(p[0], &ret, sizeof(ret)) != sizeof(ret))
+		ret = -EIO;
+	close(p[0]);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	return ret;
+}
+
 /*
  * S_PIDNS_INIT: the subject unshared its pid namespace; its first child is
  * that namespace's init and makes the call.
@@ -363,6 +434,7 @@ static long t_call_as_init(const struct row *r, int fd)
 
 struct outcome {
 	long ret;		/* 0 or -errno */
+	long join_ret;		/* the row's setns before the call: 0 or -errno */
 	int setup;		/* 0 or -errno from the subject's set-up */
 	bool changed;		/* the row's "unchanged" ns file changed */
 };
@@ -397,8 +469,15 @@ static struct outcome t_run(const struct row *r, const struct t_cgroup *cg)
 			before = t_ns_inode(r->unchanged);
 		if (!t_subject_wait(&s))
 			_exit(1);
+		if (!o.setup && r->join)
+			o.join_ret = t_join(r->join);
 		if (!o.setup) {
-			o.ret = r->state == S_PIDNS_INIT ? t_call_as_init(r, fd) : t_call(r, fd);
+			if (r->in_child)
+				o.ret = t_call_in_child(r, fd);
+			else if (r->state == S_PIDNS_INIT)
+				o.ret = t_call_as_init(r, fd);
+			else
+				o.ret = t_call(r, fd);
 			if (r->unchanged)
 				o.changed = t_ns_inode(r->unchanged) != before;
 		}
@@ -940,6 +1019,56 @@ static const struct row rows_h14[] = {
 		NULL, T_NEWUTS, 0, T_LINUX),
 };
 
+/*
+ * C5.setns, C6.setns: gVisor remembers any successful setns into a pid
+ * namespace, even the caller's own active one, and then refuses THREAD and
+ * NEWPID; Linux allows both after a join of the own namespace. The join is
+ * made inside the scope (the row's join), then the call.
+ */
+#define JOINED(pr, n, st, j, jr, cl, fl, sig, rl, ex) \
+	{ .name = n, .state = st, .join = j, .join_rule = jr, .call = cl, .flags = fl, \
+	  .exit_signal = sig, .profile = pr, .rule = rl, .expect = ex }
+#define T_THREAD_MIN	(T_VM | T_SIGHAND | T_THREAD)
+
+static const struct row rows_c5_c6_setns[] = {
+	JOINED(P_HEAD, "C5.setns: THREAD after setns(own pid ns)", S_ROOT, JOIN_PIDNS, 0,
+	       CALL_CLONE, T_THREAD_MIN, 0, CG_RULE_C5_SETNS, EINVAL),
+	JOINED(P_HEAD, "C5.setns: clone3 thread after a pidfd NEWPID join", S_ROOT,
+	       JOIN_PIDFD_NEWPID, 0, CALL_CLONE3, T_THREAD_FLAGS, 0, CG_RULE_C5_SETNS, EINVAL),
+	JOINED(P_HEAD, "C6.setns: NEWPID after setns(own pid ns, NEWPID)", S_ROOT,
+	       JOIN_PIDNS_NEWPID, 0, CALL_CLONE, T_NEWPID | SIGCHLD_, 0, CG_RULE_C6_SETNS, EINVAL),
+	JOINED(P_HEAD, "C6.setns: NEWPID after a pidfd NEWPID join", S_ROOT, JOIN_PIDFD_NEWPID, 0,
+	       CALL_CLONE, T_NEWPID | SIGCHLD_, 0, CG_RULE_C6_SETNS, EINVAL),
+	JOINED(P_HEAD, "C5 before C5.setns (THREAD|NEWPID)", S_ROOT, JOIN_PIDNS, 0, CALL_CLONE,
+	       T_THREAD_MIN | T_NEWPID, 0, CG_RULE_C5, EINVAL),
+	JOINED(P_HEAD, "C5.setns: unshare(NEWPID), then setns(own active pid ns)",
+	       S_PIDNS_UNSHARED, JOIN_PIDNS, 0, CALL_CLONE, T_THREAD_MIN, 0, CG_RULE_C5_SETNS,
+	       EINVAL),
+	JOINED(P_HEAD2, "cgroup2: C5.setns", S_ROOT, JOIN_PIDNS, 0, CALL_CLONE, T_THREAD_MIN, 0,
+	       CG_RULE_C5_SETNS, EINVAL),
+	JOINED(P_HEAD, "fork after setns(own pid ns)", S_ROOT, JOIN_PIDNS, 0, CALL_CLONE,
+	       SIGCHLD_, 0, 0, T_LINUX),
+	JOINED(P_HEAD, "pidfd NEWUTS join: no pid ns joined", S_ROOT, JOIN_PIDFD_UTS, 0,
+	       CALL_CLONE, T_THREAD_MIN, 0, 0, T_LINUX),
+	JOINED(P_HEAD, "setns(own net ns): no pid ns joined", S_ROOT, JOIN_NET, 0, CALL_CLONE,
+	       T_NEWPID | SIGCHLD_, 0, 0, T_LINUX),
+	JOINED(P_HEAD, "failed setns (EBADF) remembers nothing", S_ROOT, JOIN_BAD_FD, CG_RULE_S1,
+	       CALL_CLONE, T_THREAD_MIN, 0, 0, T_LINUX),
+	JOINED(P_HEAD, "failed setns (pid ns as NEWNET) remembers nothing", S_ROOT,
+	       JOIN_PIDNS_AS_NET, CG_RULE_S3, CALL_CLONE, T_THREAD_MIN, 0, 0, T_LINUX),
+	JOINED(P_HEAD, "failed pidfd join (Linux's EPERM in pidns_install) remembers nothing",
+	       S_USERNS, JOIN_PIDFD_NET, 0, CALL_CLONE, T_THREAD_MIN, 0, 0, T_LINUX),
+	JOINED(P_HEAD, "failed setns (H17a; audit: Linux's EPERM) remembers nothing", S_USERNS,
+	       JOIN_PIDNS, CG_RULE_H17A, CALL_CLONE, T_NEWPID | SIGCHLD_, 0, 0, T_LINUX),
+	{ .name = "a child forked after the join does not inherit it", .state = S_ROOT,
+	  .join = JOIN_PIDNS, .in_child = true, .call = CALL_CLONE, .flags = T_THREAD_MIN,
+	  .profile = P_HEAD, .expect = T_LINUX },
+	JOINED(P_SEED, "seed: THREAD after setns(own pid ns) (S2 audited)", S_ROOT, JOIN_PIDNS,
+	       CG_RULE_S2, CALL_CLONE, T_THREAD_MIN, 0, 0, T_LINUX),
+	JOINED(P_SEED, "seed: NEWPID after a pidfd NEWPID join (S2 audited)", S_ROOT,
+	       JOIN_PIDFD_NEWPID, CG_RULE_S2, CALL_CLONE, T_NEWPID | SIGCHLD_, 0, 0, T_LINUX),
+};
+
 /* ---- the fixture: one cgroup scope per test, one variant per mode ---- */
 
 FIXTURE(rules) {
@@ -1022,6 +1151,12 @@ static void t_run_rows(struct __test_metadata *_metadata, FIXTURE_DATA(rules) *s
 			want = base.ret;
 		EXPECT_EQ(want, got.ret) TH_LOG("%s (%s): linux said %ld", r->name,
 						T_IA32 ? "ia32" : "x86-64", base.ret);
+		/* The join: Linux's answer, or refused by its own rule. */
+		if (r->join && mode == CG_MODE_ENFORCE && r->join_rule) {
+			EXPECT_NE(0, got.join_ret) TH_LOG("%s: the join", r->name);
+		} else if (r->join) {
+			EXPECT_EQ(base.join_ret, got.join_ret) TH_LOG("%s: the join", r->name);
+		}
 
 		/* Exactly the row's rule moves, in the mode's counter. */
 		if (mode == CG_MODE_ENFORCE && r->rule == CG_RULE_UDROP) {
@@ -1029,16 +1164,29 @@ static void t_run_rows(struct __test_metadata *_metadata, FIXTURE_DATA(rules) *s
 				TH_LOG("%s: dropped counter", r->name);
 			EXPECT_FALSE(got.changed) TH_LOG("%s: the host acted on a dropped bit", r->name);
 		} else if (mode == CG_MODE_ENFORCE && r->rule) {
-			EXPECT_EQ(1, c1.refused[r->rule] - c0.refused[r->rule])
+			EXPECT_EQ(1 + (r->join_rule == r->rule),
+				  c1.refused[r->rule] - c0.refused[r->rule])
 				TH_LOG("%s: refused[%d]", r->name, r->rule);
 		} else if (mode == CG_MODE_AUDIT && r->rule) {
-			EXPECT_EQ(1, c1.audited[r->rule] - c0.audited[r->rule])
+			EXPECT_EQ(1 + (r->join_rule == r->rule),
+				  c1.audited[r->rule] - c0.audited[r->rule])
 				TH_LOG("%s: audited[%d]", r->name, r->rule);
 		}
-		EXPECT_EQ((mode == CG_MODE_ENFORCE && r->rule && r->rule != CG_RULE_UDROP) ? 1 : 0,
+		if (mode == CG_MODE_ENFORCE && r->join_rule) {
+			EXPECT_EQ((r->join_rule == r->rule) + 1,
+				  c1.refused[r->join_rule] - c0.refused[r->join_rule])
+				TH_LOG("%s: refused[%d] (the join)", r->name, r->join_rule);
+		} else if (mode == CG_MODE_AUDIT && r->join_rule) {
+			EXPECT_EQ((r->join_rule == r->rule) + 1,
+				  c1.audited[r->join_rule] - c0.audited[r->join_rule])
+				TH_LOG("%s: audited[%d] (the join)", r->name, r->join_rule);
+		}
+		EXPECT_EQ((mode == CG_MODE_ENFORCE && r->rule && r->rule != CG_RULE_UDROP ? 1 : 0) +
+			  (mode == CG_MODE_ENFORCE && r->join_rule ? 1 : 0),
 			  t_sum(c1.refused, CG_RULE_SLOTS) - t_sum(c0.refused, CG_RULE_SLOTS))
 			TH_LOG("%s: total refusals", r->name);
-		EXPECT_EQ((mode == CG_MODE_AUDIT && r->rule) ? 1 : 0,
+		EXPECT_EQ((mode == CG_MODE_AUDIT && r->rule ? 1 : 0) +
+			  (mode == CG_MODE_AUDIT && r->join_rule ? 1 : 0),
 			  t_sum(c1.audited, CG_RULE_SLOTS) - t_sum(c0.audited, CG_RULE_SLOTS))
 			TH_LOG("%s: total audits", r->name);
 		if (mode == CG_MODE_OFF) {
@@ -1107,5 +1255,6 @@ RULE_TEST(H14_pidfd_ptrace, rows_h14)
 RULE_TEST(H16_join_user_ns, rows_h16)
 RULE_TEST(H17_join_pid_ns, rows_h17)
 RULE_TEST(H18_join_cgroup_ns, rows_h18)
+RULE_TEST(C5_C6_setns_pid_sticky, rows_c5_c6_setns)
 
 TEST_HARNESS_MAIN

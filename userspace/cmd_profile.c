@@ -308,7 +308,7 @@ static void show_text(const struct profile *pf)
 	}
 	if (p->rules & CG_RULE_BIT(CG_RULE_S2))
 		printf("setns through a pidfd: %s\n", p->setns_pidfd ?
-		       "accepted (H12-H15 not implemented: Linux answers)" : "refused (S2)");
+		       "accepted (H12-H15, then Linux's own checks of the namespaces joined)" : "refused (S2)");
 	if (p->rules)
 		printf("cgroup2: %s\n", p->cgroup2 ? "mounted (NEWCGROUP and INTO_CGROUP allowed)" :
 		       (p->rules & CG_RULES_CGROUP2_GATE) ?

@@ -22,7 +22,7 @@ check "the scope is listed under that name" sh -c "$CG --json policy list | grep
 check "profile show gvisor-head: its rules in order, the gate shut" sh -c "$CG profile show gvisor-head > /tmp/cli.show && grep -q '^  H17b ' /tmp/cli.show && grep -q '^cgroup2: never mounted' /tmp/cli.show && [ \"\$(grep -o '^  [A-Z][0-9][0-9a-z.-]*' /tmp/cli.show | head -3 | tr -d ' ' | tr '\n' ' ')\" = 'H1 H2 A1 ' ]"
 check "status reports the module and the scope" sh -c "$CG status | grep -q 'cgtest-cli-$$'"
 # 14 attachments (11 hooks, 3 kretprobes); a kernel without ia32 emulation
-# (the noia32 test kernel) lacks the two __ia32_* hooks and the ia32 setns probe.
+# (the debug test kernel) lacks the two __ia32_* hooks and the ia32 setns probe.
 if grep -q ' __ia32_sys_clone3$' /proc/kallsyms; then
 	check "status says every entry point is covered" sh -c "$CG status | grep -qx 'coverage: every entry point (14 of 14 hooks attached)'"
 	check "status --json lists the 14 hooks, all attached" sh -c "$CG --json status > /tmp/cli.json && [ \$(grep -o '\"attached\":true' /tmp/cli.json | wc -l) = 14 ] && ! grep -q '\"attached\":false' /tmp/cli.json"

@@ -130,9 +130,9 @@ static int kernel_has(const char *sym)
 /*
  * One "yes|no SYMBOL: WHAT" line per hook, then per kretprobe, in this
  * order, the core hook first; and "yes" exactly where the running kernel
- * has the function. Debian's kernels have them all; the noia32 kernel
- * (make check KVERS=noia32) has no __ia32_* entry points, and the module
- * must load there and say "no" for those two.
+ * has the function. Debian's kernels have them all; the debug kernel
+ * (make check KVERS=debug) has no __ia32_* entry points, and the module
+ * must load there and say "no" for those.
  */
 TEST(coverage_reported)
 {

@@ -174,7 +174,7 @@ static int t_setup(enum subject_state st)
 	case S_NO_CHROOT_CAP:
 		return t_drop_cap(18 /* CAP_SYS_CHROOT */);
 	case S_PIDNS_INIT:
-		/* The call is made by the first child, inside the scope (t_call_as_init). */
+		/* The call is made by the first child, inside the scope (t_call_in_child). */
 		return unshare(CLONE_NEWPID) ? -errno : 0;
 	case S_FS_SHARED:
 		t_helper = syscall(SYS_clone, CLONE_FS | SIGCHLD, 0, 0, 0, 0);
@@ -371,40 +371,12 @@ static long t_join(enum join j)
 	return ret > 0 ? 0 : ret;
 }
 
-/* in_child: the call is made by a child forked after the join. */
-static long t_call_in_child(const struct row *r, int fd)
-{
-	long ret = -EIO;
-	int p[2];
-	pid_t pid;
-
-	if (pipe(p))
-		return -errno;
-	pid = fork();
-	if (pid == 0) {
-		close(p[0]);
-		ret = t_call(r, fd);
-		if (write(p[1], &ret, sizeof(ret)) != sizeof(ret))
-			_exit(1);
-		t_reap_all();
-		_exit(0);
-	}
-	close(p[1]);
-	if (pid < 0)
-		ret = -errno;
-	else if (read(p[0], &ret, sizeof(ret)) != sizeof(ret))
-		ret = -EIO;
-	close(p[0]);
-	if (pid > 0)
-		waitpid(pid, NULL, 0);
-	return ret;
-}
-
 /*
- * S_PIDNS_INIT: the subject unshared its pid namespace; its first child is
- * that namespace's init and makes the call.
+ * The call made by a child of the subject: for in_child rows, a child
+ * forked after the join; for S_PIDNS_INIT (@as_init), the subject's first
+ * child after it unshared its pid namespace, that namespace's init.
  */
-static long t_call_as_init(const struct row *r, int fd)
+static long t_call_in_child(const struct row *r, int fd, bool as_init)
 {
 	long ret = -EIO;
 	int p[2];
@@ -415,7 +387,7 @@ static long t_call_as_init(const struct row *r, int fd)
 	pid = fork();
 	if (pid == 0) {
 		close(p[0]);
-		ret = getpid() == 1 ? t_call(r, fd) : -ECHILD;
+		ret = !as_init || getpid() == 1 ? t_call(r, fd) : -ECHILD;
 		if (write(p[1], &ret, sizeof(ret)) != sizeof(ret))
 			_exit(1);
 		t_reap_all();
@@ -472,10 +444,8 @@ static struct outcome t_run(const struct row *r, const struct t_cgroup *cg)
 		if (!o.setup && r->join)
 			o.join_ret = t_join(r->join);
 		if (!o.setup) {
-			if (r->in_child)
-				o.ret = t_call_in_child(r, fd);
-			else if (r->state == S_PIDNS_INIT)
-				o.ret = t_call_as_init(r, fd);
+			if (r->in_child || r->state == S_PIDNS_INIT)
+				o.ret = t_call_in_child(r, fd, r->state == S_PIDNS_INIT);
 			else
 				o.ret = t_call(r, fd);
 			if (r->unchanged)

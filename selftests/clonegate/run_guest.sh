@@ -150,6 +150,7 @@ for t in $tests; do
 		continue
 	fi
 	flag=$tmp/timeout.$num
+	t0=$(date +%s)
 	# The binary's output reaches us through a FIFO and gets the "# " prefix.
 	sed 's/^/# /' <"$fifo" &
 	spid=$!
@@ -165,6 +166,8 @@ for t in $tests; do
 	kill_session "$pid"	# what the test left behind in its session
 	kill_holders "$fifo" "$spid"	# and whatever still holds its output open
 	wait $spid
+	# Where a guest's time goes (scripts/check sums these per kernel).
+	echo "# $t took $(($(date +%s) - t0)) s"
 	if [ -e "$flag" ]; then
 		echo "not ok $num selftests: clonegate: $t # TIMEOUT ${timeout} seconds"
 		failed=1

@@ -7,7 +7,10 @@
  * and their order are those of gVisor's Task.Clone, Task.Unshare and
  * Task.Setns at commit 21d66119 (docs/policy.md), with gvisor-head's rules
  * (H*, gVisor at 3c5eee17d) at their places in that order; a profile that
- * does not have them active checks exactly what the seed does.
+ * does not have them active checks exactly what the seed does. The clone
+ * family's rules are include/clonegate/decide_clone.h, which the BPF
+ * backend (bpf/lsm_policy.bpf.c) compiles too; this file gives them the
+ * facts about the caller they ask for, and holds the other entry points'.
  *
  * The engine reads only the request and the calling task's own state (and,
  * for setns through a pidfd, the target task, under RCU and its task_lock
@@ -37,11 +40,6 @@
 #include <linux/nsproxy.h>
 
 #include "clonegate.h"
-
-#define ACTIVE(p, r)	((p)->rules & CG_RULE_BIT(r))
-
-/* gVisor: a new user namespace may not be deeper than 32, counting init as 1. */
-#define CG_MAX_USERNS_LEVEL	31
 
 /* cap_capable() without the LSM: does cred hold cap in ns? */
 static bool cg_cred_has_cap(const struct cred *cred, struct user_namespace *ns, int cap)
@@ -82,11 +80,6 @@ static bool cg_is_pidns_init(void)
 	return is_child_reaper(task_tgid(current));
 }
 
-static bool cg_is_clone3_entry(const struct cg_request *rq)
-{
-	return rq->entry == CG_ENTRY_CLONE3 || rq->entry == CG_ENTRY_IA32_CLONE3;
-}
-
 static bool cg_ids_mapped(void)
 {
 	const struct cred *cred = current_cred();
@@ -95,94 +88,56 @@ static bool cg_ids_mapped(void)
 	       kgid_has_mapping(cred->user_ns, cred->egid);
 }
 
-/*
- * The shared NEWUSER checks (C11-C12, U4), in gVisor's order; C10/U3 (the
- * chroot) come first in gVisor and are Linux's, see the top of this file.
- */
-static int cg_check_newuser(const struct cg_profile_def *p, enum cg_rule depth_rule,
-			    enum cg_rule ids_rule)
+/* The facts decide_clone.h's rules ask for, from current's own state. */
+static __always_inline bool cg_fact_pidns_unshared(void)
 {
-	if (ACTIVE(p, depth_rule) && current_user_ns()->level >= CG_MAX_USERNS_LEVEL)
-		return depth_rule;
-	if (ACTIVE(p, ids_rule) && !cg_ids_mapped())
-		return ids_rule;
-	return CG_RULE_NONE;
+	return cg_pidns_unshared();
 }
 
+static __always_inline bool cg_fact_pidns_joined(void)
+{
+	return cg_pidns_joined();
+}
+
+static __always_inline bool cg_fact_is_pidns_init(void)
+{
+	return cg_is_pidns_init();
+}
+
+static __always_inline int cg_fact_userns_level(void)
+{
+	return current_user_ns()->level;
+}
+
+static __always_inline bool cg_fact_ids_mapped(void)
+{
+	return cg_ids_mapped();
+}
+
+static __always_inline bool cg_fact_has_sys_admin(void)
+{
+	return cg_has_own_cap(CAP_SYS_ADMIN);
+}
+
+#include <clonegate/decide_clone.h>
+
 /*
- * clone, clone3, fork, vfork: gVisor's entry-layer checks (H1, H2 for
- * clone, fork and vfork; H3, H4 for clone3), then Task.Clone's, C1..C13
- * in order with H5..H7 at their places. @last stops the walk early:
- * clone3's preview of user memory only decides the rules Linux would
- * pre-empt with a different errno (up to C3).
+ * clone, clone3, fork, vfork: the rules of decide_clone.h, which the BPF
+ * backend shares. @last stops the walk early: clone3's preview of user
+ * memory only decides the rules Linux would pre-empt with a different
+ * errno (up to C3).
  */
 int cg_decide_clone(const struct cg_profile_def *p, const struct cg_request *rq,
 		    enum cg_rule last)
 {
-	const u64 f = rq->flags;
-	int r;
+	const struct cg_clone_call c = {
+		.flags = rq->flags,
+		.exit_signal = rq->exit_signal,
+		.set_tid = rq->set_tid,
+		.clone3 = rq->entry == CG_ENTRY_CLONE3 || rq->entry == CG_ENTRY_IA32_CLONE3,
+	};
 
-	if (!cg_is_clone3_entry(rq)) {
-		/* clone(2)'s parent-TID pointer is its pidfd pointer too. */
-		if (ACTIVE(p, CG_RULE_H1) && (f & CG_CLONE_PIDFD) && (f & CG_CLONE_PARENT_SETTID))
-			return CG_RULE_H1;
-		if (ACTIVE(p, CG_RULE_H2) && (f & CG_CLONE_PIDFD) && (f & CG_CLONE_DETACHED))
-			return CG_RULE_H2;
-	} else {
-		if (ACTIVE(p, CG_RULE_H3) && (f & CG_CLONE_DETACHED))
-			return CG_RULE_H3;
-		if (ACTIVE(p, CG_RULE_H4) && (f & (CG_CLONE_THREAD | CG_CLONE_PARENT)) &&
-		    rq->exit_signal)
-			return CG_RULE_H4;
-	}
-	if (ACTIVE(p, CG_RULE_C1) && (f & ~p->clone_supported))
-		return CG_RULE_C1;
-	if (ACTIVE(p, CG_RULE_H5) && (f & (CG_CLONE_NEWCGROUP | CG_CLONE_INTO_CGROUP)))
-		return CG_RULE_H5;
-	if (ACTIVE(p, CG_RULE_C2) && (f & (CG_CLONE_SIGHAND | CG_CLONE_VM)) == CG_CLONE_SIGHAND)
-		return CG_RULE_C2;
-	if (ACTIVE(p, CG_RULE_H6) && (f & CG_CLONE_SIGHAND) && (f & CG_CLONE_CLEAR_SIGHAND))
-		return CG_RULE_H6;
-	if (ACTIVE(p, CG_RULE_C3) && rq->set_tid)
-		return CG_RULE_C3;
-	if (last == CG_RULE_C3)
-		return CG_RULE_NONE;
-	if (ACTIVE(p, CG_RULE_C4) && (f & (CG_CLONE_THREAD | CG_CLONE_SIGHAND)) == CG_CLONE_THREAD)
-		return CG_RULE_C4;
-	if (ACTIVE(p, CG_RULE_C5) && (f & CG_CLONE_THREAD) &&
-	    ((f & CG_CLONE_NEWPID) || cg_pidns_unshared()))
-		return CG_RULE_C5;
-	/* gVisor's quirk: any pid ns join counts, even into the own one. */
-	if (ACTIVE(p, CG_RULE_C5_SETNS) && (f & CG_CLONE_THREAD) && cg_pidns_joined())
-		return CG_RULE_C5_SETNS;
-	if (ACTIVE(p, CG_RULE_C6) && (f & CG_CLONE_NEWPID) && cg_pidns_unshared())
-		return CG_RULE_C6;
-	if (ACTIVE(p, CG_RULE_C6_SETNS) && (f & CG_CLONE_NEWPID) && cg_pidns_joined())
-		return CG_RULE_C6_SETNS;
-	if (ACTIVE(p, CG_RULE_C7) && (f & CG_CLONE_NEWUSER) &&
-	    (f & (CG_CLONE_THREAD | CG_CLONE_FS)))
-		return CG_RULE_C7;
-	if (ACTIVE(p, CG_RULE_C8) && rq->exit_signal != 0 &&
-	    (rq->exit_signal < 1 || rq->exit_signal > 64))
-		return CG_RULE_C8;
-	if (ACTIVE(p, CG_RULE_C9) && (f & (CG_CLONE_FS | CG_CLONE_NEWNS)) ==
-	    (CG_CLONE_FS | CG_CLONE_NEWNS))
-		return CG_RULE_C9;
-	if (ACTIVE(p, CG_RULE_H7) && (f & CG_CLONE_PARENT) && cg_is_pidns_init())
-		return CG_RULE_H7;
-	if (f & CG_CLONE_NEWUSER) {
-		r = cg_check_newuser(p, CG_RULE_C11, CG_RULE_C12);
-		if (r != CG_RULE_NONE)
-			return r;
-	}
-	/*
-	 * The child's namespaces are owned by the new user namespace when
-	 * NEWUSER is set, and its creator holds every capability there.
-	 */
-	if (ACTIVE(p, CG_RULE_C13) && (f & p->clone_caps) &&
-	    !(f & CG_CLONE_NEWUSER) && !cg_has_own_cap(CAP_SYS_ADMIN))
-		return CG_RULE_C13;
-	return CG_RULE_NONE;
+	return cg_decide_clone_call(p, &c, last);
 }
 
 /*
@@ -193,7 +148,7 @@ int cg_decide_clone(const struct cg_profile_def *p, const struct cg_request *rq,
  */
 int cg_decide_clone3_entry(const struct cg_profile_def *p, const struct cg_request *rq)
 {
-	if (ACTIVE(p, CG_RULE_CLONE3_SIZE) &&
+	if (CG_RULE_ON(p, CG_RULE_CLONE3_SIZE) &&
 	    (rq->clone3_size < CG_CLONE_ARGS_SIZE_MIN || rq->clone3_size > CG_CLONE_ARGS_SIZE_MAX))
 		return CG_RULE_CLONE3_SIZE;
 	if (!rq->previewed)
@@ -212,19 +167,20 @@ int cg_decide_unshare(const struct cg_profile_def *p, const struct cg_request *r
 	if (f & CG_CLONE_NEWUSER)
 		f |= CG_CLONE_THREAD | CG_CLONE_FS;
 
-	if (ACTIVE(p, CG_RULE_U1) && (f & (CG_CLONE_VM | CG_CLONE_SIGHAND)))
+	if (CG_RULE_ON(p, CG_RULE_U1) && (f & (CG_CLONE_VM | CG_CLONE_SIGHAND)))
 		return CG_RULE_U1;
-	if (ACTIVE(p, CG_RULE_H10) && (f & CG_CLONE_NEWCGROUP))
+	if (CG_RULE_ON(p, CG_RULE_H10) && (f & CG_CLONE_NEWCGROUP))
 		return CG_RULE_H10;
-	if (ACTIVE(p, CG_RULE_U2) && (f & CG_CLONE_THREAD) && !thread_group_empty(current))
+	if (CG_RULE_ON(p, CG_RULE_U2) && (f & CG_CLONE_THREAD) && !thread_group_empty(current))
 		return CG_RULE_U2;
 	if (f & CG_CLONE_NEWUSER) {
-		r = cg_check_newuser(p, CG_RULE_U4_DEPTH, CG_RULE_U4_IDS);
+		r = cg_decide_newuser(p, CG_RULE_U4_DEPTH, CG_RULE_U4_IDS);
 		if (r != CG_RULE_NONE)
 			return r;
 	}
 	/* Checked after the user namespace switch: NEWUSER grants them all. */
-	if (ACTIVE(p, CG_RULE_U5) && (f & p->unshare_caps) && !(f & CG_CLONE_NEWUSER) && !cg_has_own_cap(CAP_SYS_ADMIN))
+	if (CG_RULE_ON(p, CG_RULE_U5) && (f & p->unshare_caps) && !(f & CG_CLONE_NEWUSER) &&
+	    !cg_has_own_cap(CAP_SYS_ADMIN))
 		return CG_RULE_U5;
 	return CG_RULE_NONE;
 }
@@ -243,7 +199,7 @@ int cg_decide_userns_refusal(const struct cg_profile_def *p, const struct cg_req
 	enum cg_rule chroot_rule = unshare ? CG_RULE_U3 : CG_RULE_C10;
 	int first;
 
-	if (!rq->userns_eperm || !ACTIVE(p, chroot_rule))
+	if (!rq->userns_eperm || !CG_RULE_ON(p, chroot_rule))
 		return CG_RULE_NONE;
 	first = unshare ? cg_decide_unshare(p, rq) : cg_decide_clone(p, rq, CG_RULE_MAX);
 	return first == CG_RULE_NONE ? chroot_rule : CG_RULE_NONE;
@@ -252,7 +208,7 @@ int cg_decide_userns_refusal(const struct cg_profile_def *p, const struct cg_req
 /* The unshare bits the profile ignores: the host must never act on them. */
 u64 cg_unshare_dropped_bits(const struct cg_profile_def *p, u64 flags)
 {
-	if (!ACTIVE(p, CG_RULE_UDROP))
+	if (!CG_RULE_ON(p, CG_RULE_UDROP))
 		return 0;
 	return flags & ~p->unshare_handled;
 }
@@ -269,13 +225,13 @@ static int cg_decide_join_user(const struct cg_profile_def *p, const struct cg_r
 {
 	if (!rq->ns_user)
 		return CG_RULE_NONE;
-	if (ACTIVE(p, CG_RULE_H16A) && rq->ns_user == current_user_ns())
+	if (CG_RULE_ON(p, CG_RULE_H16A) && rq->ns_user == current_user_ns())
 		return CG_RULE_H16A;
-	if (ACTIVE(p, CG_RULE_H16B) && !thread_group_empty(current))
+	if (CG_RULE_ON(p, CG_RULE_H16B) && !thread_group_empty(current))
 		return CG_RULE_H16B;
-	if (ACTIVE(p, CG_RULE_H16C) && READ_ONCE(current->fs->users) != 1)
+	if (CG_RULE_ON(p, CG_RULE_H16C) && READ_ONCE(current->fs->users) != 1)
 		return CG_RULE_H16C;
-	if (ACTIVE(p, CG_RULE_H16D) &&
+	if (CG_RULE_ON(p, CG_RULE_H16D) &&
 	    !cg_cred_has_cap(current_cred(), rq->ns_user, CAP_SYS_ADMIN))
 		return CG_RULE_H16D;
 	return CG_RULE_NONE;
@@ -345,16 +301,16 @@ static int cg_decide_setns_task(const struct cg_profile_def *p, const struct cg_
 {
 	struct task_struct *t = rq->ns_task;
 
-	if (ACTIVE(p, CG_RULE_H12) && (!t || READ_ONCE(t->exit_state)))
+	if (CG_RULE_ON(p, CG_RULE_H12) && (!t || READ_ONCE(t->exit_state)))
 		return CG_RULE_H12;
-	if (ACTIVE(p, CG_RULE_H13) &&
+	if (CG_RULE_ON(p, CG_RULE_H13) &&
 	    (!rq->nstype_arg || (rq->nstype_arg & ~p->setns_types)))
 		return CG_RULE_H13;
-	if (t && ACTIVE(p, CG_RULE_H14) && !cg_may_read_task(t))
+	if (t && CG_RULE_ON(p, CG_RULE_H14) && !cg_may_read_task(t))
 		return CG_RULE_H14;
-	if (t && ACTIVE(p, CG_RULE_H15) && cg_task_ns_released(t))
+	if (t && CG_RULE_ON(p, CG_RULE_H15) && cg_task_ns_released(t))
 		return CG_RULE_H15;
-	if (rq->ns_proc_dir && ACTIVE(p, CG_RULE_S2))
+	if (rq->ns_proc_dir && CG_RULE_ON(p, CG_RULE_S2))
 		return CG_RULE_S2;
 	return CG_RULE_NONE;
 }
@@ -371,23 +327,23 @@ int cg_decide_setns(const struct cg_profile_def *p, const struct cg_request *rq)
 {
 	const u64 t = rq->ns_type;
 
-	if (ACTIVE(p, CG_RULE_S1) && !rq->ns_file_open)
+	if (CG_RULE_ON(p, CG_RULE_S1) && !rq->ns_file_open)
 		return CG_RULE_S1;
 	if (!rq->ns_file_open)
 		return CG_RULE_NONE;
-	if (ACTIVE(p, CG_RULE_H11) && (rq->nstype_arg & CG_CLONE_NEWCGROUP))
+	if (CG_RULE_ON(p, CG_RULE_H11) && (rq->nstype_arg & CG_CLONE_NEWCGROUP))
 		return CG_RULE_H11;
-	if (ACTIVE(p, CG_RULE_H12)) {
+	if (CG_RULE_ON(p, CG_RULE_H12)) {
 		if ((rq->ns_pidfd && p->setns_pidfd) || rq->ns_proc_dir)
 			return cg_decide_setns_task(p, rq);
-		if (rq->ns_proc_file && ACTIVE(p, CG_RULE_H12_PROC))
+		if (rq->ns_proc_file && CG_RULE_ON(p, CG_RULE_H12_PROC))
 			return CG_RULE_H12_PROC;
 	}
 	if (!t && rq->ns_pidfd && p->setns_pidfd)
 		return CG_RULE_NONE;
-	if (ACTIVE(p, CG_RULE_S2) && (!t || !(t & p->setns_types)))
+	if (CG_RULE_ON(p, CG_RULE_S2) && (!t || !(t & p->setns_types)))
 		return CG_RULE_S2;
-	if (ACTIVE(p, CG_RULE_S3) && rq->nstype_arg && rq->nstype_arg != t)
+	if (CG_RULE_ON(p, CG_RULE_S3) && rq->nstype_arg && rq->nstype_arg != t)
 		return CG_RULE_S3;
 	/* The initial user namespace has no owner: H16 needs none. */
 	if (t == CG_CLONE_NEWUSER)
@@ -396,28 +352,28 @@ int cg_decide_setns(const struct cg_profile_def *p, const struct cg_request *rq)
 		return CG_RULE_NONE;
 	switch (t) {
 	case CG_CLONE_NEWPID:
-		if (ACTIVE(p, CG_RULE_H17A) && !cg_may_join(rq))
+		if (CG_RULE_ON(p, CG_RULE_H17A) && !cg_may_join(rq))
 			return CG_RULE_H17A;
-		if (ACTIVE(p, CG_RULE_H17B) && !cg_pidns_below_active(rq->ns_pid))
+		if (CG_RULE_ON(p, CG_RULE_H17B) && !cg_pidns_below_active(rq->ns_pid))
 			return CG_RULE_H17B;
 		break;
 	case CG_CLONE_NEWNET:
 	case CG_CLONE_NEWIPC:
 	case CG_CLONE_NEWUTS:
-		if (ACTIVE(p, CG_RULE_S4) && !cg_may_join(rq))
+		if (CG_RULE_ON(p, CG_RULE_S4) && !cg_may_join(rq))
 			return CG_RULE_S4;
 		break;
 	case CG_CLONE_NEWCGROUP:
-		if (ACTIVE(p, CG_RULE_H18) && !cg_may_join(rq))
+		if (CG_RULE_ON(p, CG_RULE_H18) && !cg_may_join(rq))
 			return CG_RULE_H18;
 		break;
 	case CG_CLONE_NEWNS:
-		if (ACTIVE(p, CG_RULE_S5) &&
+		if (CG_RULE_ON(p, CG_RULE_S5) &&
 		    (!cg_cred_has_cap(current_cred(), rq->ns_owner, CAP_SYS_ADMIN) ||
 		     !cg_has_own_cap(CAP_SYS_CHROOT) || !cg_has_own_cap(CAP_SYS_ADMIN)))
 			return CG_RULE_S5;
 		/* The caller must be the only user of its fs context. */
-		if (ACTIVE(p, CG_RULE_S6) && READ_ONCE(current->fs->users) != 1)
+		if (CG_RULE_ON(p, CG_RULE_S6) && READ_ONCE(current->fs->users) != 1)
 			return CG_RULE_S6;
 		break;
 	}
@@ -432,7 +388,7 @@ int cg_decide_ns_install(const struct cg_profile_def *p, const struct cg_request
 {
 	if (!rq->ns_type && p->setns_pidfd)
 		return CG_RULE_NONE;
-	if (ACTIVE(p, CG_RULE_S2) && (!rq->ns_type || !(rq->ns_type & p->setns_types)))
+	if (CG_RULE_ON(p, CG_RULE_S2) && (!rq->ns_type || !(rq->ns_type & p->setns_types)))
 		return CG_RULE_S2;
 	return CG_RULE_NONE;
 }

@@ -29,6 +29,7 @@ _clonegate()
 	case $prev in
 	--profile) COMPREPLY=($(compgen -W "$profiles" -- "$cur")); return ;;
 	--mode) COMPREPLY=($(compgen -W "enforce audit off" -- "$cur")); return ;;
+	--backend) COMPREPLY=($(compgen -W "module bpf" -- "$cur")); return ;;
 	--cgroup | --parent-cgroup) _clonegate_cgroups; return ;;
 	--output | --events) _filedir; return ;;
 	--gvisor-endpoint) _filedir; return ;;
@@ -42,7 +43,7 @@ _clonegate()
 	fi
 	case $obj in
 	run)
-		COMPREPLY=($(compgen -W "--profile --audit --events --parent-cgroup --json --help --" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "--profile --audit --events --parent-cgroup --backend --json --help --" -- "$cur")) ;;
 	policy)
 		case $verb in
 		'') COMPREPLY=($(compgen -W "apply remove list help" -- "$cur")) ;;

@@ -3,7 +3,8 @@
  * clonegate run: run a command under a policy in a transient cgroup.
  *
  *   1. mkdir PARENT/clonegate.run.<our pid> and APPLY the policy to it
- *      (run_cgroup.c);
+ *      (run_cgroup.c), or with --backend bpf attach the BPF LSM programs
+ *      to it (run_lsm.c);
  *   2. load the decision BPF program, filtered to that cgroup (if it can
  *      load; else fall back to the module's counters) (ev_stream.c);
  *   3. fork; the child joins the cgroup before it execs CMD (run_spawn.c);
@@ -39,7 +40,8 @@
 static int run_help(void)
 {
 	printf("Usage: clonegate run [--profile NAME] [--audit] [--events FILE|-]\n"
-	       "                     [--parent-cgroup PATH] [--json] -- CMD [ARGS...]\n"
+	       "                     [--parent-cgroup PATH] [--backend module|bpf] [--json]\n"
+	       "                     -- CMD [ARGS...]\n"
 	       "\n"
 	       "Run CMD with a clone policy applied to it and to all its descendants,\n"
 	       "through a transient cgroup v2 scope: %s/%s<pid>\n"
@@ -62,10 +64,16 @@ static int run_help(void)
 	       "                        FILE ('-': stdout, mixed with CMD's output)\n"
 	       "  --parent-cgroup PATH  create the transient cgroup under PATH (a cgroup v2\n"
 	       "                        directory) instead of the root cgroup\n"
+	       "  --backend module|bpf  who enforces: the clonegate module (default), or\n"
+	       "                        BPF LSM programs, for hosts that cannot load the\n"
+	       "                        module: clone, clone3, fork and vfork, and new\n"
+	       "                        user namespaces, built-in profiles only, counters\n"
+	       "                        without per-call detail (docs/policy.md, \"The BPF\n"
+	       "                        backend\"); refused while the module has a scope\n"
 	       "  --json                the summary as one JSON object (on stderr)\n"
 	       "\n"
-	       "Needs root and the clonegate module, from a task outside every enforcing\n"
-	       "or auditing scope.\n"
+	       "Needs root and the clonegate module (or, with --backend bpf, a kernel with\n"
+	       "BPF LSM and BTF), from a task outside every enforcing or auditing scope.\n"
 	       "\n"
 	       "Exit status:\n"
 	       "  CMD's exit status; 128+N when CMD was killed by signal N\n"
@@ -89,6 +97,7 @@ static int parse_opts(int argc, char **argv, struct run *r)
 		{ "audit",		no_argument,		NULL, 'a' },
 		{ "events",		required_argument,	NULL, 'e' },
 		{ "parent-cgroup",	required_argument,	NULL, 'P' },
+		{ "backend",		required_argument,	NULL, 'b' },
 		{ "json",		no_argument,		NULL, 'j' },
 		{ "help",		no_argument,		NULL, 'h' },
 		{ 0 }
@@ -98,12 +107,18 @@ static int parse_opts(int argc, char **argv, struct run *r)
 
 	optind = 0;
 	/* '+': options end at CMD, whose own options are its business. */
-	while ((opt = next_opt(argc, argv, "+:p:ae:P:jh", opts, where)) != -1) {
+	while ((opt = next_opt(argc, argv, "+:p:ae:P:b:jh", opts, where)) != -1) {
 		switch (opt) {
 		case 'p': profile_arg = optarg; break;
 		case 'a': r->mode = CG_MODE_AUDIT; break;
 		case 'e': r->events_arg = optarg; break;
 		case 'P': r->parent_arg = optarg; break;
+		case 'b':
+			if (!strcmp(optarg, "bpf"))
+				r->backend = RUN_BACKEND_BPF;
+			else if (strcmp(optarg, "module"))
+				return usage_err(where, "--backend takes 'module' or 'bpf'");
+			break;
 		case 'j': json_output = true; break;
 		case 'h': return run_help();
 		default:  return EXIT_USAGE;
@@ -129,6 +144,19 @@ static int parse_opts(int argc, char **argv, struct run *r)
  */
 static int prepare(struct run *r)
 {
+	if (r->backend == RUN_BACKEND_BPF) {
+		if (geteuid() != 0) {
+			p_err(NEED_ROOT);
+			return EXIT_FAIL;
+		}
+		if (r->events_arg) {
+			p_err("--events: the BPF backend has no decision events yet");
+			return EXIT_FAIL;
+		}
+		if (run_lsm_check_module())
+			return EXIT_FAIL;
+		return run_open_parent(r);
+	}
 	r->ctl_fd = ctl_open();
 	if (r->ctl_fd < 0) {
 		if (r->ctl_fd == -EACCES || r->ctl_fd == -EPERM)
@@ -179,6 +207,16 @@ static int open_stream(struct run *r)
 	return EXIT_OK;
 }
 
+/* Put the cgroup under the policy: a module scope and its events, or BPF. */
+static int enforce(struct run *r)
+{
+	if (r->backend == RUN_BACKEND_BPF)
+		return run_lsm_start(r);
+	if (run_apply_policy(r))
+		return EXIT_FAIL;
+	return open_stream(r);
+}
+
 /* Close what prepare() opened; a failed --events file is said here. */
 static void release(struct run *r)
 {
@@ -221,12 +259,13 @@ int do_run(int argc, char **argv)
 	ret = prepare(r);
 	if (ret == EXIT_OK) {
 		ret = EXIT_FAIL;
-		if (!run_create_cgroup(r) && !run_apply_policy(r) && !open_stream(r)) {
+		if (!run_create_cgroup(r) && !enforce(r)) {
 			ret = run_spawn(r, argv + optind, &status);
 			if (ret < 0)
 				ret = status;
 		}
 		run_teardown(r);
+		run_lsm_finish(r);
 		if (r->started)
 			run_summary(r, ret);
 	}

@@ -10,6 +10,7 @@
 #include "ctl.h"
 #include "diag.h"
 #include "json.h"
+#include "lsm_policy.h"
 #include "names.h"
 #include "opts.h"
 #include "scopes.h"
@@ -30,8 +31,12 @@ static int status_help(void)
 	       "           outside every enforcing or auditing scope (as 'policy apply')\n"
 	       "  --json   one JSON object\n"
 	       "\n"
+	       "It also says how many runs of the BPF backend ('clonegate run --backend\n"
+	       "bpf') are active on the host.\n"
+	       "\n"
 	       "Exit status 2 when the module is not loaded, or --reset was refused\n"
-	       "(then nothing is printed on stdout).\n");
+	       "(then nothing is printed on stdout; stderr says whether the BPF backend\n"
+	       "is active).\n");
 	return EXIT_OK;
 }
 
@@ -139,6 +144,20 @@ static int status_reset(int fd)
 	return err ? -1 : 0;
 }
 
+/* The other backend: runs of 'clonegate run --backend bpf' on this host. */
+static void print_bpf_backend(void)
+{
+	int n = lsm_policy_active();
+
+	if (n < 0)
+		printf("bpf backend: unknown (%s)\n", strerror(-n));
+	else if (n == 0)
+		printf("bpf backend: not active\n");
+	else
+		printf("bpf backend: %d run%s active ('clonegate run --backend bpf')\n", n,
+		       n == 1 ? "" : "s");
+}
+
 static void print_json(const struct cg_version *v, const struct cg_counters *c,
 		       const struct scopes *t, __u32 nent, __u32 nrule)
 {
@@ -150,6 +169,9 @@ static void print_json(const struct cg_version *v, const struct cg_counters *c,
 	jw_string("kernel_release", v->kernel_release);
 	jw_u64("max_scopes", v->max_scopes);
 	print_coverage();
+	jw_end_object();
+	jw_begin_object("bpf_backend");
+	jw_i64("active_runs", lsm_policy_active());
 	jw_end_object();
 	scopes_print(t, "");
 	jw_begin_object("counters");
@@ -170,6 +192,7 @@ static void print_text(const struct cg_version *v, const struct cg_counters *c,
 	printf("module: loaded, version %s (abi %u) on %s\n", v->module_version,
 	       v->abi_version, v->kernel_release);
 	print_coverage();
+	print_bpf_backend();
 	printf("\nscopes (%u of at most %u):\n", t->n, v->max_scopes);
 	scopes_print(t, "  ");
 	printf("\ncounters (since load or the last reset):\n");
@@ -212,8 +235,13 @@ int do_status(int argc, char **argv)
 		return usage_err(where, "unexpected argument '%s'", argv[optind]);
 
 	fd = ctl_open_or_report();
-	if (fd < 0)
+	if (fd < 0) {
+		err = lsm_policy_active();
+		if (err > 0)
+			p_err("the BPF backend is active: %d run%s ('clonegate run --backend bpf')", err,
+			      err == 1 ? "" : "s");
 		return EXIT_FAIL;
+	}
 	if (reset && status_reset(fd)) {
 		close(fd);
 		return EXIT_FAIL;

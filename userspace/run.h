@@ -19,6 +19,9 @@
 #define RUN_PREFIX	"clonegate.run."
 #define MAX_KINDS	256		/* distinct (rule, entry, flags, mode) rows */
 
+/* Who enforces: the module (a scope on the cgroup) or BPF LSM programs. */
+enum run_backend { RUN_BACKEND_MODULE, RUN_BACKEND_BPF };
+
 /* Exit statuses of 'run' itself, like a shell's. */
 #define EXIT_NOEXEC	126
 #define EXIT_NOTFOUND	127
@@ -36,6 +39,7 @@ struct kind {
 struct run {
 	/* configuration */
 	int profile, mode;
+	enum run_backend backend;
 	const char *parent_arg;
 	const char *events_arg;
 	FILE *events_out;
@@ -48,6 +52,7 @@ struct run {
 	bool applied, created, started;
 	__u64 cgroup_id;
 	struct ev_stream *stream;
+	struct lsm_policy *lsm;		/* --backend bpf: the attached programs */
 	char no_events_why[256];
 	struct cg_counters before;
 	bool have_before;
@@ -69,6 +74,16 @@ int run_create_cgroup(struct run *r);
 int run_apply_policy(struct run *r);
 /* Empty the cgroup, read the scope, REMOVE it, rmdir; false if anything was left. */
 bool run_teardown(struct run *r);
+
+/*
+ * run_lsm.c: --backend bpf. Refuse while the module polices anything (the
+ * backends never police the same task), attach the programs to the
+ * cgroup, and at the end take their counters into the summary's fields.
+ * EXIT_OK or EXIT_FAIL (reported).
+ */
+int run_lsm_check_module(void);
+int run_lsm_start(struct run *r);
+void run_lsm_finish(struct run *r);
 
 /* run_spawn.c: start CMD in the cgroup and wait for it (see there). */
 int run_spawn(struct run *r, char **argv, int *status);

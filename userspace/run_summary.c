@@ -59,6 +59,7 @@ static void summary_json(const struct run *r, int status)
 	jw_string("type", "run_summary");
 	jw_string("profile", profile_name(r->profile, b1, sizeof(b1)));
 	jw_string("mode", mode_name(r->mode, b2, sizeof(b2)));
+	jw_string("backend", r->backend == RUN_BACKEND_BPF ? "bpf" : "module");
 	jw_string("cgroup", r->shown);
 	jw_i64("exit_status", status);
 	jw_bool("detail", r->stream != NULL);
@@ -90,7 +91,8 @@ static void summary_json(const struct run *r, int status)
 		}
 		jw_end_array();
 	} else if (r->have_after) {
-		jw_begin_array("rules_module_wide");
+		/* The module's counters are module-wide; the BPF backend's, this run's. */
+		jw_begin_array(r->backend == RUN_BACKEND_BPF ? "rules" : "rules_module_wide");
 		for (j = 0; j < CG_RULE_MAX; j++) {
 			if (!rule_delta(r, j, &ref, &aud))
 				continue;
@@ -114,9 +116,10 @@ static void summary_text(const struct run *r, int status)
 	unsigned int i, j;
 
 	fflush(stdout);
-	fprintf(stderr, "clonegate run: %s exited with status %d; profile %s, mode %s, cgroup %s\n",
+	fprintf(stderr, "clonegate run: %s exited with status %d; profile %s, mode %s, cgroup %s%s\n",
 		r->cmd, status, profile_name(r->profile, b1, sizeof(b1)),
-		mode_name(r->mode, b2, sizeof(b2)), r->shown);
+		mode_name(r->mode, b2, sizeof(b2)), r->shown,
+		r->backend == RUN_BACKEND_BPF ? ", backend bpf" : "");
 	if (r->have_scope)
 		fprintf(stderr, "clonegate run: checked %llu calls: %llu refused, %llu audited\n",
 			(unsigned long long)r->scope.checked, (unsigned long long)r->scope.refused,
@@ -126,8 +129,9 @@ static void summary_text(const struct run *r, int status)
 			r->no_events_why);
 		if (!r->have_after)
 			return;
-		fprintf(stderr, "  %-9s %8s %8s   (module-wide: other scopes' calls are included)\n",
-			"RULE", "REFUSED", "AUDITED");
+		fprintf(stderr, "  %-9s %8s %8s   (%s)\n", "RULE", "REFUSED", "AUDITED",
+			r->backend == RUN_BACKEND_BPF ? "this run's calls" :
+			"module-wide: other scopes' calls are included");
 		for (j = 0; j < CG_RULE_MAX; j++) {
 			if (rule_delta(r, j, &ref, &aud))
 				fprintf(stderr, "  %-9s %8llu %8llu\n", rule_name(j, b1, sizeof(b1)),

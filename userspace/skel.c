@@ -45,6 +45,11 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return vfprintf(stderr, fmt, args);
 }
 
+void skel_libbpf_quiet(void)
+{
+	libbpf_set_print(libbpf_print);
+}
+
 void skel_report_error(const char *step, int err)
 {
 	const char *more = verbose ? "" : " (run 'clonegate --verbose events' for libbpf's log)";

@@ -60,5 +60,7 @@ void skel_destroy(struct clone_events_bpf *skel);
 
 /* "clonegate: <step>: <why>", with the likely cause of a refusal. */
 void skel_report_error(const char *step, int err);
+/* libbpf's own messages only with --verbose (every loader calls this first). */
+void skel_libbpf_quiet(void);
 
 #endif /* CLONEGATE_SKEL_H */

@@ -14,9 +14,12 @@
 #include "abi.h"
 
 /* Rule errnos below are Linux's own (positive) values. */
-#ifdef __KERNEL__
+#if defined(__KERNEL__)
 #include <linux/errno.h>
 #include <linux/string.h>
+#elif defined(__bpf__)
+/* BPF programs (vmlinux.h has the types): the errno values only. */
+#include <asm-generic/errno.h>
 #else
 #include <errno.h>
 #include <stdbool.h>
@@ -350,7 +353,7 @@ static inline void cg_profile_def_from_spec(struct cg_profile_def *d,
 		.cgroup2 = sp->cgroup2,
 	};
 	_Static_assert(sizeof(d->err) == sizeof(sp->rule_err), "one errno per rule slot");
-	memcpy(d->err, sp->rule_err, sizeof(d->err));
+	__builtin_memcpy(d->err, sp->rule_err, sizeof(d->err));
 }
 
 static inline void cg_profile_spec_masks(struct cg_profile_spec *sp,
@@ -364,7 +367,7 @@ static inline void cg_profile_spec_masks(struct cg_profile_spec *sp,
 	sp->unshare_caps = d->unshare_caps;
 	sp->setns_pidfd = d->setns_pidfd;
 	sp->cgroup2 = d->cgroup2;
-	memcpy(sp->rule_err, d->err, sizeof(sp->rule_err));
+	__builtin_memcpy(sp->rule_err, d->err, sizeof(sp->rule_err));
 }
 
 #endif /* CLONEGATE_TABLES_H */

@@ -11,6 +11,8 @@
  *                   run by today's gVisor (gvisor-head)
  *   clone3-pidfd    clone3(CLONE_PIDFD): the same
  *   clone3-clear-sighand  clone3(CLONE_CLEAR_SIGHAND): the same
+ *   clone3-newuser  clone3(CLONE_NEWUSER): refused beyond user namespace
+ *                   depth 32 (C11, EUSERS under gVisor)
  *
  * Exit status: 0 when every step succeeded, else the errno of the last
  * step that failed (22 EINVAL, 95 EOPNOTSUPP, ...).
@@ -129,6 +131,11 @@ static int step_clone3_clear_sighand(void)
 	return clone3_with(CLONE_CLEAR_SIGHAND, NULL);
 }
 
+static int step_clone3_newuser(void)
+{
+	return clone3_with(CLONE_NEWUSER, NULL);
+}
+
 static int step_clone3_settid(void)
 {
 	struct clone_args args;
@@ -160,11 +167,12 @@ int main(int argc, char **argv)
 		{ "clone3-newns", step_clone3_newns },
 		{ "clone3-pidfd", step_clone3_pidfd },
 		{ "clone3-clear-sighand", step_clone3_clear_sighand },
+		{ "clone3-newuser", step_clone3_newuser },
 	};
 	int i, j, err, ret = 0;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: cg-workload STEP... (threads fork clone3-newtime clone3-settid clone3-newns clone3-pidfd clone3-clear-sighand)\n");
+		fprintf(stderr, "usage: cg-workload STEP... (threads fork clone3-newtime clone3-settid clone3-newns clone3-pidfd clone3-clear-sighand clone3-newuser)\n");
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);

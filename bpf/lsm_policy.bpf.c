@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The BPF LSM backend: the clone family's rules enforced by BPF programs
+ * alone, for hosts that may load BPF but not an out-of-tree module.
+ *
+ * Design. The rules are include/clonegate/decide_clone.h, the module's
+ * own; this file only supplies the facts they ask for and the places they
+ * run:
+ *
+ *   fentry/kernel_clone   every clone, clone3, fork and vfork, on both
+ *                         ABIs, with the kernel's own copy of the
+ *                         arguments: stashes what task_alloc cannot see
+ *                         (exit signal, set_tid, which syscall) in the
+ *                         caller's task storage. It decides nothing.
+ *   lsm/task_alloc        the new task's clone flags, before Linux copies
+ *                         the namespaces: decides the call from the stash,
+ *                         and in enforce mode fails it with the rule's errno.
+ *   lsm/userns_create     a new user namespace, from clone or unshare:
+ *                         copy_creds() comes before task_alloc, so a clone
+ *                         with NEWUSER is decided here, whole; an unshare
+ *                         with NEWUSER gets the depth rule (U4.depth).
+ *
+ * What this backend cannot do, and the module can (docs/policy.md, "The
+ * BPF backend"): unshare without NEWUSER and setns have no LSM hook on
+ * 6.1 or 6.12 (fmod_ret needs error injection, which Debian does not
+ * enable); Linux's own checks that come before task_alloc (copy_process's
+ * flag checks, clone3's copy of user memory, the user namespace's chroot
+ * and id checks) answer first, with Linux's errno; the setns-joined pid
+ * namespace (C5.setns, C6.setns) is never seen.
+ *
+ * The configuration (profile, mode, scope) is set by the loader before the
+ * object loads and never changed after: a change of policy is a new object.
+ * It is ordinary data, not .rodata: the rules take a plain pointer to the
+ * profile, and through one a compiler may fold a zero-initialised const
+ * object's fields to zero. Counters are per CPU, summed by the reader.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include <clonegate/abi.h>
+#include <clonegate/lsm_policy.h>
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define PF_KTHREAD	0x00200000
+#define TS_COMPAT	0x0002		/* x86 thread_info.status: an ia32 syscall */
+#define CAP_SYS_ADMIN	21
+
+/* x86-64 and ia32 syscall numbers of the calls that create tasks or user namespaces. */
+#define NR_CLONE3		435	/* the same on both ABIs */
+#define NR_X64_CLONE		56
+#define NR_X64_UNSHARE		272
+#define NR_IA32_CLONE		120
+#define NR_IA32_UNSHARE		310
+
+struct cg_lsm_config cfg;
+
+/* cfg.cgroup_scope: the scope's cgroup, set by the loader. */
+struct {
+	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} cg_lsm_cgroup SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, CG_RULE_SLOTS);
+	__type(key, __u32);
+	__type(value, struct cg_lsm_count);
+} cg_lsm_counts SEC(".maps");
+
+/* ---- facts about current, for decide_clone.h ----------------------------- */
+
+static __always_inline struct upid cg_upid(struct pid *pid)
+{
+	struct upid up = {};
+	unsigned int level = BPF_CORE_READ(pid, level);
+	void *base = (void *)pid + bpf_core_field_offset(struct pid, numbers);
+
+	bpf_probe_read_kernel(&up, sizeof(up), base + (__u64)level * bpf_core_type_size(struct upid));
+	return up;
+}
+
+static __always_inline bool cg_fact_pidns_unshared(void)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct pid_namespace *children = BPF_CORE_READ(t, nsproxy, pid_ns_for_children);
+
+	return children && children != cg_upid(BPF_CORE_READ(t, thread_pid)).ns;
+}
+
+/* A setns is never seen here (no hook): C5.setns and C6.setns are the module's. */
+static __always_inline bool cg_fact_pidns_joined(void)
+{
+	return false;
+}
+
+static __always_inline bool cg_fact_is_pidns_init(void)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+
+	return cg_upid(BPF_CORE_READ(t, signal, pids[PIDTYPE_TGID])).nr == 1;
+}
+
+static __always_inline int cg_fact_userns_level(void)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+
+	return BPF_CORE_READ(t, cred, user_ns, level);
+}
+
+/*
+ * Linux checks the ids before either hook runs (create_user_ns(), from
+ * copy_creds() or unshare), and refuses with EPERM, C12's and U4.ids'
+ * errno: by the time a rule here asks, they are mapped.
+ */
+static __always_inline bool cg_fact_ids_mapped(void)
+{
+	return true;
+}
+
+/*
+ * kernel_cap_t is u32 cap[2] on 6.1 and u64 val on 6.3 and later: the same
+ * eight bytes, little-endian, so capability N is bit N of either.
+ */
+static __always_inline bool cg_fact_has_sys_admin(void)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	const struct cred *cred = BPF_CORE_READ(t, cred);
+	__u64 caps = 0;
+
+	bpf_core_read(&caps, sizeof(caps), &cred->cap_effective);
+	return caps & (1ULL << CAP_SYS_ADMIN);
+}
+
+#include <clonegate/decide_clone.h>
+
+/* What kernel_clone() saw of the call task_alloc decides. */
+struct cg_stash {
+	struct cg_clone_call call;
+	__u8 armed;		/* a policed call: set by kernel_clone, taken by task_alloc */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct cg_stash);
+} cg_lsm_stash SEC(".maps");
+
+/* ---- helpers -------------------------------------------------------------- */
+
+static __always_inline bool cg_in_scope(void)
+{
+	if (!cfg.cgroup_scope)
+		return true;
+	return bpf_current_task_under_cgroup(&cg_lsm_cgroup, 0) == 1;
+}
+
+static __always_inline long cg_syscall_nr(struct task_struct *t)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(t);
+
+	return BPF_CORE_READ(regs, orig_ax);
+}
+
+static __always_inline bool cg_ia32(struct task_struct *t)
+{
+	return BPF_CORE_READ(t, thread_info.status) & TS_COMPAT;
+}
+
+static __always_inline void cg_count(__u32 rule, bool refused)
+{
+	struct cg_lsm_count *c = bpf_map_lookup_elem(&cg_lsm_counts, &rule);
+
+	if (!c)
+		return;
+	if (rule == CG_RULE_NONE)
+		c->checked++;
+	else if (refused)
+		c->refused++;
+	else
+		c->audited++;
+}
+
+/* Count a decision; the errno to fail the call with (0: let it go on). */
+static __always_inline int cg_verdict(int rule)
+{
+	if (rule <= CG_RULE_NONE || rule >= CG_RULE_SLOTS)
+		return 0;
+	cg_count(rule, cfg.mode == CG_MODE_ENFORCE);
+	if (cfg.mode != CG_MODE_ENFORCE)
+		return 0;
+	/* The loader filled in every rule's errno (the profile's or the catalogue's). */
+	return -(int)cfg.profile.err[rule];
+}
+
+/* ---- programs ------------------------------------------------------------- */
+
+SEC("fentry/kernel_clone")
+int BPF_PROG(cg_lsm_kernel_clone, struct kernel_clone_args *args)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct cg_stash *s;
+
+	/* Kernel threads and user-mode helpers are never policed. */
+	if ((t->flags & PF_KTHREAD) || args->fn || !cg_in_scope()) {
+		/* Storage only for tasks in scope; one that left it is disarmed. */
+		s = bpf_task_storage_get(&cg_lsm_stash, t, 0, 0);
+		if (s)
+			s->armed = 0;
+		return 0;
+	}
+	s = bpf_task_storage_get(&cg_lsm_stash, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!s)
+		return 0;
+	s->call.flags = args->flags;
+	s->call.exit_signal = args->exit_signal;
+	s->call.set_tid = args->set_tid_size > 0;
+	s->call.clone3 = cg_syscall_nr(t) == NR_CLONE3;
+	s->armed = 1;
+	return 0;
+}
+
+SEC("lsm/task_alloc")
+int BPF_PROG(cg_lsm_task_alloc, struct task_struct *task, unsigned long clone_flags, int ret)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct cg_stash *s;
+
+	if (ret)
+		return ret;
+	s = bpf_task_storage_get(&cg_lsm_stash, t, 0, 0);
+	/* Not armed: out of scope, a kernel thread, or a call under way at attach. */
+	if (!s || !s->armed)
+		return 0;
+	s->armed = 0;
+	cg_count(CG_RULE_NONE, false);
+	return cg_verdict(cg_decide_clone_call(&cfg.profile,
+					       &s->call, CG_RULE_MAX));
+}
+
+SEC("lsm/userns_create")
+int BPF_PROG(cg_lsm_userns_create, const struct cred *cred, int ret)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	const struct cg_profile_def *p = &cfg.profile;
+	long nr = cg_syscall_nr(t);
+	bool ia32 = cg_ia32(t);
+	struct cg_stash *s;
+	int rule;
+
+	if (ret)
+		return ret;
+	if (nr == NR_CLONE3 || nr == (ia32 ? NR_IA32_CLONE : NR_X64_CLONE)) {
+		/* The whole clone, now: task_alloc would come too late. */
+		s = bpf_task_storage_get(&cg_lsm_stash, t, 0, 0);
+		if (!s || !s->armed)
+			return 0;
+		rule = cg_decide_clone_call(p, &s->call, CG_RULE_MAX);
+		if (rule == CG_RULE_NONE)
+			return 0;
+		/* Refused here: task_alloc never runs for this call. */
+		s->armed = 0;
+		cg_count(CG_RULE_NONE, false);
+		return cg_verdict(rule);
+	}
+	if (nr == (ia32 ? NR_IA32_UNSHARE : NR_X64_UNSHARE) && !(t->flags & PF_KTHREAD) && cg_in_scope())
+		return cg_verdict(cg_decide_newuser(p, CG_RULE_U4_DEPTH, CG_RULE_U4_IDS));
+	return 0;
+}

@@ -1,0 +1,100 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# cli_bpf.sh: 'clonegate run --backend bpf', the BPF LSM backend, with the
+# module unloaded for the whole test (it is loaded again at the end): the
+# clone family's refusals reach the command with the profile's errno
+# (C1 from task_alloc, C3 with set_tid, which Linux would allow), gvisor-head
+# lets through what the seed refuses, audit mode lets everything run and
+# counts the same rules, a new user namespace beyond gVisor's depth is
+# refused from userns_create (U4.depth; C11 for clone3), the summary's counters are this
+# run's, the programs are gone when the run ends, 'clonegate status' says
+# whether the backend is active, and the backend refuses to start while the
+# module polices a scope.
+# Prints TAP; run by run_guest.sh after the module is loaded.
+. "$(dirname "$0")/tap.sh"
+WL=/clonegate/bin/cg-workload
+# cg-workload exits with the errno of the last step that failed: set_tid's.
+SEED_REFUSED="clone3-newtime clone3-newns clone3-pidfd clone3-clear-sighand clone3-settid"
+tap_plan 26
+
+# Linux's answer to every step, before the backend is involved.
+exits 0 "without a policy, Linux runs every step" $WL fork threads $SEED_REFUSED
+
+if ! rmmod clonegate 2>"$tap_out"; then
+	echo "# rmmod clonegate failed: $(cat "$tap_out")"
+fi
+check "the module is not loaded" sh -c "! grep -q '^clonegate ' /proc/modules"
+
+exits 95 "enforce, seed: the refused steps fail, the last with C3's errno (EOPNOTSUPP)" \
+	$CG run --backend bpf -- $WL fork threads $SEED_REFUSED
+check "fork and threads ran" sh -c "grep -q 'fork *ok' $tap_last && grep -q 'threads *ok' $tap_last"
+check "NEWTIME, NEWNS, PIDFD and CLEAR_SIGHAND got EINVAL (C1)" \
+	sh -c "[ \$(grep -c 'failed: Invalid argument (errno 22)' $tap_last) = 4 ]"
+check "set_tid got EOPNOTSUPP (C3), which Linux would have allowed" \
+	grep -q 'clone3-settid *failed: .*(errno 95)' "$tap_last"
+check "the summary names the backend and counts this run's refusals" \
+	sh -c "grep -q 'mode enforce, cgroup .*, backend bpf' $tap_last && grep -q ': 5 refused, 0 audited' $tap_last"
+check "per rule: C1 refused 4, C3 refused 1" \
+	sh -c "grep -Eq '^  C1 +4 +0' $tap_last && grep -Eq '^  C3 +1 +0' $tap_last"
+
+exits 0 "audit, seed: every step runs" $CG run --backend bpf --audit -- $WL fork threads $SEED_REFUSED
+check "the same rules are counted as audited" \
+	sh -c "grep -q ': 0 refused, 5 audited' $tap_last && grep -Eq '^  C1 +0 +4' $tap_last && grep -Eq '^  C3 +0 +1' $tap_last"
+
+exits 22 "enforce, gvisor-head: only NEWTIME is refused" \
+	$CG run --backend bpf --profile gvisor-head -- $WL clone3-newns clone3-pidfd clone3-clear-sighand clone3-newtime
+check "NEWNS, PIDFD and CLEAR_SIGHAND ran" sh -c "[ \$(grep -c ' ok\$' $tap_last) = 3 ]"
+
+$CG --json run --backend bpf --audit -- $WL clone3-newtime >/dev/null 2>/tmp/cli-bpf.json
+check "--json: the summary says backend bpf and lists C1 audited once" \
+	grep -q '"backend":"bpf".*"audited":1,"rules":.{"rule":"C1","refused":0,"audited":1}.}$' /tmp/cli-bpf.json
+
+# U4.depth: gVisor refuses a user namespace beyond depth 32 (counting init
+# as 1); Linux allows one more. Each level maps root to root (busybox
+# unshare -r); the last unshare is made at depth 32.
+cat >/tmp/cli-bpf-nest.sh <<'EOF'
+if [ "$1" -lt 31 ]; then
+	exec unshare -r sh /tmp/cli-bpf-nest.sh $(($1 + 1)) "$2"
+fi
+case $2 in
+unshare) unshare -r true ;;
+clone) /clonegate/bin/cg-workload clone3-newuser ;;
+esac
+EOF
+exits 0 "Linux allows a user namespace at depth 33" sh /tmp/cli-bpf-nest.sh 0 unshare
+exits 1 "enforce: unshare(NEWUSER) at depth 33 is refused from userns_create" \
+	$CG run --backend bpf -- sh /tmp/cli-bpf-nest.sh 0 unshare
+check "with U4.depth's errno (EUSERS), counted" \
+	sh -c "grep -q 'Too many users' $tap_last && grep -Eq '^  U4.depth +1 +0' $tap_last"
+exits 87 "enforce: clone3(NEWUSER) at depth 33 gets C11's EUSERS, from userns_create" \
+	$CG run --backend bpf -- sh /tmp/cli-bpf-nest.sh 0 clone
+check "counted under C11" grep -Eq '^  C11 +1 +0' "$tap_last"
+exits 0 "the programs are gone when the run ends: Linux answers again" $WL clone3-newtime clone3-settid
+
+# status while a run holds the programs (the command says when it runs,
+# and waits to be told to end: no sleeps).
+rm -f /tmp/cli-bpf.up /tmp/cli-bpf.go
+mkfifo /tmp/cli-bpf.up /tmp/cli-bpf.go
+$CG run --backend bpf -- sh -c 'echo up >/tmp/cli-bpf.up; read x </tmp/cli-bpf.go' >/dev/null 2>&1 &
+timeout 60 sh -c 'read x </tmp/cli-bpf.up'
+exits 2 "status without the module exits 2 ..." $CG status
+check "... and says the BPF backend is active, one run" grep -q "the BPF backend is active: 1 run (" "$tap_last"
+echo go >/tmp/cli-bpf.go
+wait
+rm -f /tmp/cli-bpf.up /tmp/cli-bpf.go
+
+# Bad input and conflicts change nothing.
+exits 1 "--backend takes module or bpf" $CG run --backend ebpf -- true
+exits 2 "--events is refused (no decision events yet)" $CG run --backend bpf --events - -- true
+
+insmod /clonegate/clonegate.ko || echo "# cannot load /clonegate/clonegate.ko again"
+check "status: the BPF backend is not active once the run ended" sh -c "$CG status | grep -qx 'bpf backend: not active'"
+mkdir -p /sys/fs/cgroup/cli-bpf
+$CG policy apply --cgroup /sys/fs/cgroup/cli-bpf --mode audit >/dev/null 2>&1
+exits 2 "refused while the module polices a scope" $CG run --backend bpf -- true
+check "the message says why and what to do" grep -q "the two backends never police the same task" "$tap_last"
+$CG policy remove --cgroup /sys/fs/cgroup/cli-bpf >/dev/null 2>&1
+rmdir /sys/fs/cgroup/cli-bpf
+rm -f /tmp/cli-bpf-nest.sh /tmp/cli-bpf.json
+tap_done

@@ -44,6 +44,7 @@
 char LICENSE[] SEC("license") = "GPL";
 
 #define PF_KTHREAD	0x00200000
+#define MAX_ERRNO	4095
 #define TS_COMPAT	0x0002		/* x86 thread_info.status: an ia32 syscall */
 #define CAP_SYS_ADMIN	21
 
@@ -185,6 +186,21 @@ static __always_inline void cg_count(__u32 rule, bool refused)
 		c->audited++;
 }
 
+/*
+ * An LSM program's result, proven within [-MAX_ERRNO, 0], as the verifier
+ * of 6.8 and later demands of an int hook (it does not follow a negation,
+ * and the compiler would drop a check it can prove true, hence the
+ * barrier). Anything else becomes EPERM.
+ */
+static __always_inline long cg_errno_ret(long ret)
+{
+	/* 64 bits: the register checked is the register returned. */
+	asm volatile("" : "+r"(ret));
+	if (ret < -MAX_ERRNO || ret > 0)
+		return -EPERM;
+	return ret;
+}
+
 /* Count a decision; the errno to fail the call with (0: let it go on). */
 static __always_inline int cg_verdict(int rule)
 {
@@ -194,8 +210,9 @@ static __always_inline int cg_verdict(int rule)
 	if (cfg.mode != CG_MODE_ENFORCE)
 		return 0;
 	/* The loader filled in every rule's errno (the profile's or the catalogue's). */
-	return -(int)cfg.profile.err[rule];
+	return cg_errno_ret(-(int)cfg.profile.err[rule]);
 }
+
 
 /* ---- programs ------------------------------------------------------------- */
 
@@ -230,8 +247,9 @@ int BPF_PROG(cg_lsm_task_alloc, struct task_struct *task, unsigned long clone_fl
 	struct task_struct *t = bpf_get_current_task_btf();
 	struct cg_stash *s;
 
+	/* An LSM before this one refused: keep its answer. */
 	if (ret)
-		return ret;
+		return cg_errno_ret(ret);
 	s = bpf_task_storage_get(&cg_lsm_stash, t, 0, 0);
 	/* Not armed: out of scope, a kernel thread, or a call under way at attach. */
 	if (!s || !s->armed)
@@ -252,8 +270,9 @@ int BPF_PROG(cg_lsm_userns_create, const struct cred *cred, int ret)
 	struct cg_stash *s;
 	int rule;
 
+	/* An LSM before this one refused: keep its answer. */
 	if (ret)
-		return ret;
+		return cg_errno_ret(ret);
 	if (nr == NR_CLONE3 || nr == (ia32 ? NR_IA32_CLONE : NR_X64_CLONE)) {
 		/* The whole clone, now: task_alloc would come too late. */
 		s = bpf_task_storage_get(&cg_lsm_stash, t, 0, 0);

@@ -13,10 +13,18 @@
  * The programs stay attached while this process holds them (the links are
  * not pinned): 'clonegate run --backend bpf' is their one user, and when it
  * ends, for whatever reason, the kernel detaches them.
+ *
+ * Attached is not enough: on a kernel whose LSM list lacks "bpf" (lsm= on
+ * the command line), BPF LSM programs attach and never run, and a policy
+ * would silently enforce nothing. So before CMD starts, a probe process
+ * joins the cgroup and forks once (every profile allows a plain fork): the
+ * programs must have counted that call, or the backend refuses to go on.
+ * The probe's call is left out of the counts reported.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -24,6 +32,7 @@
 
 #include <clonegate/lsm_policy.h>
 
+#include "cgroup.h"
 #include "diag.h"
 #include "lsm_policy.h"
 #include "lsm_policy.skel.h"
@@ -31,6 +40,7 @@
 
 struct lsm_policy {
 	struct lsm_policy_bpf *skel;
+	__u64 probe_checked;		/* the probe's calls, left out of the counts */
 };
 
 static void lsm_error(const char *step, int err)
@@ -64,6 +74,54 @@ static void fill_config(struct cg_lsm_config *cfg, int profile, int mode)
 		cfg->profile.err[r] = cg_profile_errno(def, r);
 	cfg->mode = mode;
 	cfg->cgroup_scope = 1;
+}
+
+static int sum_counts(struct lsm_policy *lp, __u64 *checked, __u64 refused[CG_RULE_SLOTS],
+		      __u64 audited[CG_RULE_SLOTS]);
+
+/* A process in the cgroup forks once: 0 when it succeeded, else -errno. */
+static int probe_fork(int cgroup_fd)
+{
+	int status;
+	pid_t pid, child;
+
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		if (cgroup_write(cgroup_fd, "cgroup.procs", "0"))
+			_exit(2);
+		child = fork();
+		if (child == 0)
+			_exit(0);
+		_exit(child > 0 && waitpid(child, &status, 0) == child ? 0 : 1);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		return -errno;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
+}
+
+/* Do the programs run? (See the top of this file.) EXIT_OK or EXIT_FAIL, said. */
+static int probe(struct lsm_policy *lp, int cgroup_fd)
+{
+	__u64 refused[CG_RULE_SLOTS], audited[CG_RULE_SLOTS];
+	int err;
+
+	err = probe_fork(cgroup_fd);
+	if (err) {
+		p_err("probing the BPF backend: a fork in the run's cgroup failed: %s", strerror(-err));
+		return EXIT_FAIL;
+	}
+	err = sum_counts(lp, &lp->probe_checked, refused, audited);
+	if (err) {
+		p_err("reading the BPF backend's counters: %s", strerror(-err));
+		return EXIT_FAIL;
+	}
+	if (!lp->probe_checked) {
+		p_err("the BPF backend's programs are attached but do not run: the bpf LSM is not active on this kernel (it must be in the LSM list: cat /sys/kernel/security/lsm; boot with lsm=...,bpf)");
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
 }
 
 struct lsm_policy *lsm_policy_start(int profile, int mode, int cgroup_fd)
@@ -102,13 +160,15 @@ struct lsm_policy *lsm_policy_start(int profile, int mode, int cgroup_fd)
 		lsm_error("attaching the BPF backend's programs", err);
 		goto fail;
 	}
+	if (probe(lp, cgroup_fd))
+		goto fail;
 	return lp;
 fail:
 	lsm_policy_stop(lp);
 	return NULL;
 }
 
-int lsm_policy_counts(struct lsm_policy *lp, __u64 *checked, __u64 refused[CG_RULE_SLOTS],
+static int sum_counts(struct lsm_policy *lp, __u64 *checked, __u64 refused[CG_RULE_SLOTS],
 		      __u64 audited[CG_RULE_SLOTS])
 {
 	int ncpu = libbpf_num_possible_cpus(), fd = bpf_map__fd(lp->skel->maps.cg_lsm_counts);
@@ -136,6 +196,16 @@ int lsm_policy_counts(struct lsm_policy *lp, __u64 *checked, __u64 refused[CG_RU
 	}
 	free(per);
 	return 0;
+}
+
+int lsm_policy_counts(struct lsm_policy *lp, __u64 *checked, __u64 refused[CG_RULE_SLOTS],
+		      __u64 audited[CG_RULE_SLOTS])
+{
+	int err = sum_counts(lp, checked, refused, audited);
+
+	if (!err)
+		*checked -= lp->probe_checked;
+	return err;
 }
 
 int lsm_policy_active(void)

@@ -80,7 +80,8 @@ $CG run --backend bpf -- sh -c 'echo up >/tmp/cli-bpf.up; read x </tmp/cli-bpf.g
 timeout 60 sh -c 'read x </tmp/cli-bpf.up'
 exits 2 "status without the module exits 2 ..." $CG status
 check "... and says the BPF backend is active, one run" grep -q "the BPF backend is active: 1 run (" "$tap_last"
-echo go >/tmp/cli-bpf.go
+# The run may have failed to start: then nobody reads, and the write must not hang.
+timeout 60 sh -c 'echo go >/tmp/cli-bpf.go'
 wait
 rm -f /tmp/cli-bpf.up /tmp/cli-bpf.go
 

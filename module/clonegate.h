@@ -164,6 +164,19 @@ void cg_pidns_join_end(u64 stamp, bool ok);
 bool cg_pidns_joined(void);
 void cg_pidns_joined_exit(void);
 
+/* ---- task_ns.c: the namespaces a pidfd join takes from its target ------ */
+
+struct cg_task_ns {
+	struct user_namespace *user;	/* of the target's credentials */
+	struct pid_namespace *pid;	/* its active one; NULL once detached */
+	struct user_namespace *net_owner, *uts_owner, *ipc_owner, *cgroup_owner;
+	struct user_namespace *mnt_owner;	/* NULL: not known (task_ns.c) */
+};
+
+void cg_task_ns_init(void);
+bool cg_task_ns_lock(struct task_struct *t, struct cg_task_ns *ns);
+void cg_task_ns_unlock(struct task_struct *t);
+
 /* ---- control.c --------------------------------------------------------- */
 
 int cg_control_init(void);

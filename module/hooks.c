@@ -426,7 +426,8 @@ static void cg_setns_proc(struct cg_request *rq, struct file *file)
 
 /*
  * What the fd is: S2's type, the owner (S4, S5, H17a, H18), the target (H16,
- * H17b); for a pidfd or a task's /proc directory, the task (H12-H15).
+ * H17b); for a pidfd or a task's /proc directory, the task (H12-H15; the
+ * rule engine reads its namespaces itself, under its task_lock: task_ns.c).
  */
 static void cg_setns_target(struct cg_request *rq, struct file *file)
 {

@@ -63,6 +63,7 @@ static int __init clonegate_init(void)
 {
 	int ret;
 
+	cg_task_ns_init();
 	ret = cg_hooks_init();
 	if (ret)
 		return ret;

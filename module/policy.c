@@ -213,26 +213,50 @@ u64 cg_unshare_dropped_bits(const struct cg_profile_def *p, u64 flags)
 	return flags & ~p->unshare_handled;
 }
 
-/* CAP_SYS_ADMIN in the namespace's owner and in the caller's own (S4, H17a, H18). */
-static bool cg_may_join(const struct cg_request *rq)
+/*
+ * Who the joins' checks ask about: the caller as it is, or, after a user
+ * namespace join earlier in the same pidfd call, the caller as gVisor's
+ * Credentials.ForkIntoUserNamespace makes it: every capability in the
+ * joined namespace, and so in its descendants, and none outside. Linux asks
+ * its owner checks with the caller's credentials as they are (validate_nsset
+ * commits the new ones only at the end), so gVisor can be stricter there,
+ * never more permissive (docs/policy.md 7.5).
+ */
+struct cg_joiner {
+	const struct cred *cred;
+	struct user_namespace *joined;	/* NULL: no user namespace join */
+};
+
+static bool cg_joiner_cap(const struct cg_joiner *j, struct user_namespace *ns, int cap)
 {
-	return cg_cred_has_cap(current_cred(), rq->ns_owner, CAP_SYS_ADMIN) &&
-	       cg_has_own_cap(CAP_SYS_ADMIN);
+	if (!j->joined)
+		return cg_cred_has_cap(j->cred, ns, cap);
+	while (ns->level > j->joined->level)
+		ns = ns->parent;
+	return ns == j->joined;
 }
 
-/* H16a..d: joining a user namespace (Linux's userns_install has the same four). */
-static int cg_decide_join_user(const struct cg_profile_def *p, const struct cg_request *rq)
+static bool cg_joiner_own_cap(const struct cg_joiner *j, int cap)
 {
-	if (!rq->ns_user)
-		return CG_RULE_NONE;
-	if (CG_RULE_ON(p, CG_RULE_H16A) && rq->ns_user == current_user_ns())
+	return j->joined || cap_raised(j->cred->cap_effective, cap);
+}
+
+/* CAP_SYS_ADMIN in the namespace's owner and in the joiner's own (S4, H17a, H18). */
+static bool cg_may_join(const struct cg_joiner *j, struct user_namespace *owner)
+{
+	return cg_joiner_cap(j, owner, CAP_SYS_ADMIN) && cg_joiner_own_cap(j, CAP_SYS_ADMIN);
+}
+
+/* H16a..d: joining @ns, a user namespace (Linux's userns_install has the same four). */
+static int cg_decide_join_user(const struct cg_profile_def *p, struct user_namespace *ns)
+{
+	if (CG_RULE_ON(p, CG_RULE_H16A) && ns == current_user_ns())
 		return CG_RULE_H16A;
 	if (CG_RULE_ON(p, CG_RULE_H16B) && !thread_group_empty(current))
 		return CG_RULE_H16B;
 	if (CG_RULE_ON(p, CG_RULE_H16C) && READ_ONCE(current->fs->users) != 1)
 		return CG_RULE_H16C;
-	if (CG_RULE_ON(p, CG_RULE_H16D) &&
-	    !cg_cred_has_cap(current_cred(), rq->ns_user, CAP_SYS_ADMIN))
+	if (CG_RULE_ON(p, CG_RULE_H16D) && !cg_cred_has_cap(current_cred(), ns, CAP_SYS_ADMIN))
 		return CG_RULE_H16D;
 	return CG_RULE_NONE;
 }
@@ -245,6 +269,65 @@ static bool cg_pidns_below_active(struct pid_namespace *ns)
 	while (ns && ns->level > active->level)
 		ns = ns->parent;
 	return ns == active;
+}
+
+/*
+ * The checks of one namespace other than a user namespace, owned by @owner
+ * (gVisor's Task.Setns, per type): pid H17a..b, net/ipc/uts S4, cgroup H18,
+ * mnt S5, S6.
+ */
+static int cg_check_join_ns(const struct cg_profile_def *p, const struct cg_joiner *j,
+			    u64 type, struct user_namespace *owner, struct pid_namespace *pid_ns)
+{
+	switch (type) {
+	case CG_CLONE_NEWPID:
+		if (CG_RULE_ON(p, CG_RULE_H17A) && !cg_may_join(j, owner))
+			return CG_RULE_H17A;
+		if (CG_RULE_ON(p, CG_RULE_H17B) && !cg_pidns_below_active(pid_ns))
+			return CG_RULE_H17B;
+		break;
+	case CG_CLONE_NEWNET:
+	case CG_CLONE_NEWIPC:
+	case CG_CLONE_NEWUTS:
+		if (CG_RULE_ON(p, CG_RULE_S4) && !cg_may_join(j, owner))
+			return CG_RULE_S4;
+		break;
+	case CG_CLONE_NEWCGROUP:
+		if (CG_RULE_ON(p, CG_RULE_H18) && !cg_may_join(j, owner))
+			return CG_RULE_H18;
+		break;
+	case CG_CLONE_NEWNS:
+		if (CG_RULE_ON(p, CG_RULE_S5) &&
+		    (!cg_joiner_cap(j, owner, CAP_SYS_ADMIN) ||
+		     !cg_joiner_own_cap(j, CAP_SYS_CHROOT) || !cg_joiner_own_cap(j, CAP_SYS_ADMIN)))
+			return CG_RULE_S5;
+		/* The caller must be the only user of its fs context. */
+		if (CG_RULE_ON(p, CG_RULE_S6) && READ_ONCE(current->fs->users) != 1)
+			return CG_RULE_S6;
+		break;
+	}
+	return CG_RULE_NONE;
+}
+
+/*
+ * One join's checks as gVisor makes them. After a user namespace join in
+ * the same call, with the credentials that join gives (H16.creds, gVisor's
+ * quirk): a refusal the caller's own credentials would not have met is
+ * counted as H16.creds, so it stands apart from the rule's refusals Linux
+ * makes too; with H16.creds off, the caller's own credentials decide.
+ */
+static int cg_decide_join_ns(const struct cg_profile_def *p, const struct cg_joiner *j,
+			     u64 type, struct user_namespace *owner, struct pid_namespace *pid_ns)
+{
+	const struct cg_joiner caller = { .cred = j->cred };
+	int r;
+
+	if (!j->joined || !CG_RULE_ON(p, CG_RULE_H16_CREDS))
+		return cg_check_join_ns(p, &caller, type, owner, pid_ns);
+	r = cg_check_join_ns(p, j, type, owner, pid_ns);
+	if (r == CG_RULE_NONE || cg_check_join_ns(p, &caller, type, owner, pid_ns) == r)
+		return r;
+	return CG_RULE_H16_CREDS;
 }
 
 /*
@@ -279,27 +362,81 @@ static bool cg_may_read_task(struct task_struct *t)
 	return ok;
 }
 
-/* H15: the task is exiting and has released its namespaces. */
-static bool cg_task_ns_released(struct task_struct *t)
-{
-	bool gone;
+/* A pidfd call's namespace types, in the order gVisor checks them (3.3 of docs/policy.md). */
+static const u64 cg_pidfd_join_order[] = {
+	CG_CLONE_NEWPID, CG_CLONE_NEWNET, CG_CLONE_NEWUTS, CG_CLONE_NEWIPC,
+	CG_CLONE_NEWCGROUP, CG_CLONE_NEWNS,
+};
 
-	task_lock(t);
-	gone = !t->nsproxy;
-	task_unlock(t);
-	return gone;
+static struct user_namespace *cg_task_ns_owner(const struct cg_task_ns *ns, u64 type)
+{
+	switch (type) {
+	case CG_CLONE_NEWPID:
+		return ns->pid ? ns->pid->user_ns : NULL;
+	case CG_CLONE_NEWNET:
+		return ns->net_owner;
+	case CG_CLONE_NEWUTS:
+		return ns->uts_owner;
+	case CG_CLONE_NEWIPC:
+		return ns->ipc_owner;
+	case CG_CLONE_NEWCGROUP:
+		return ns->cgroup_owner;
+	case CG_CLONE_NEWNS:
+		return ns->mnt_owner;
+	}
+	return NULL;
+}
+
+/*
+ * The joins of a pidfd call that passed H12-H14, on @t's namespaces: H15 if
+ * it has released them; else the user namespace first (H16a..d), and from
+ * then on the credentials after that join, then pid, net, uts, ipc, cgroup,
+ * mnt. Linux makes the same checks in its own order (user, mnt, uts, ipc,
+ * pid, cgroup, net): where two would fail with different errnos, the caller
+ * gets gVisor's (E4).
+ */
+static int cg_decide_pidfd_joins(const struct cg_profile_def *p, const struct cg_request *rq,
+				 struct task_struct *t)
+{
+	struct cg_joiner j = { .cred = current_cred() };
+	struct user_namespace *owner;
+	u64 nstype = rq->nstype_arg, type;
+	struct cg_task_ns ns;
+	int i, r = CG_RULE_NONE;
+
+	if (!cg_task_ns_lock(t, &ns))
+		return CG_RULE_ON(p, CG_RULE_H15) ? CG_RULE_H15 : CG_RULE_NONE;
+	if (nstype & CG_CLONE_NEWUSER) {
+		r = cg_decide_join_user(p, ns.user);
+		if (r != CG_RULE_NONE)
+			goto out;
+		j.joined = ns.user;
+	}
+	for (i = 0; i < ARRAY_SIZE(cg_pidfd_join_order); i++) {
+		type = cg_pidfd_join_order[i];
+		owner = cg_task_ns_owner(&ns, type);
+		if (!(nstype & type) || !owner)
+			continue;
+		r = cg_decide_join_ns(p, &j, type, owner, ns.pid);
+		if (r != CG_RULE_NONE)
+			break;
+	}
+out:
+	cg_task_ns_unlock(t);
+	return r;
 }
 
 /*
  * gVisor's pidfd path (PIDFDTask, then initFromTask): a pidfd or a task's
  * /proc directory. H12 (the task is a zombie or gone), H13 (nstype), H14
- * (ptrace), H15 (exiting). What follows (the joins' own checks, on the
- * target's namespaces) is Linux's. A /proc directory that passes is one
- * gVisor would join and Linux refuses with EINVAL: S2 counts that (D12).
+ * (ptrace), H15 (exiting), then the joins' own checks on the target's
+ * namespaces. A /proc directory that passes is one gVisor would join and
+ * Linux refuses with EINVAL: S2 counts that (D12).
  */
 static int cg_decide_setns_task(const struct cg_profile_def *p, const struct cg_request *rq)
 {
 	struct task_struct *t = rq->ns_task;
+	int r;
 
 	if (CG_RULE_ON(p, CG_RULE_H12) && (!t || READ_ONCE(t->exit_state)))
 		return CG_RULE_H12;
@@ -308,8 +445,11 @@ static int cg_decide_setns_task(const struct cg_profile_def *p, const struct cg_
 		return CG_RULE_H13;
 	if (t && CG_RULE_ON(p, CG_RULE_H14) && !cg_may_read_task(t))
 		return CG_RULE_H14;
-	if (t && CG_RULE_ON(p, CG_RULE_H15) && cg_task_ns_released(t))
-		return CG_RULE_H15;
+	if (t) {
+		r = cg_decide_pidfd_joins(p, rq, t);
+		if (r != CG_RULE_NONE)
+			return r;
+	}
 	if (rq->ns_proc_dir && CG_RULE_ON(p, CG_RULE_S2))
 		return CG_RULE_S2;
 	return CG_RULE_NONE;
@@ -317,14 +457,15 @@ static int cg_decide_setns_task(const struct cg_profile_def *p, const struct cg_
 
 /*
  * setns: S1, H11, then by what the fd is: a pidfd or a task's /proc
- * directory takes the pidfd path (H12-H15), another file of a task's /proc
- * directory is H12.proc; anything else S2, S3, then the namespace's own
- * checks (gVisor's Task.Setns): user H16a..d, pid H17a..b, net/ipc/uts S4,
- * cgroup H18, mnt S5, S6. A profile without H12 (the seed) sends pidfds
- * and /proc files to S2, as gVisor did then.
+ * directory takes the pidfd path (H12-H15 and the joins), another file of a
+ * task's /proc directory is H12.proc; anything else S2, S3, then the
+ * namespace's own checks (gVisor's Task.Setns): user H16a..d, pid H17a..b,
+ * net/ipc/uts S4, cgroup H18, mnt S5, S6. A profile without H12 (the seed)
+ * sends pidfds and /proc files to S2, as gVisor did then.
  */
 int cg_decide_setns(const struct cg_profile_def *p, const struct cg_request *rq)
 {
+	const struct cg_joiner caller = { .cred = current_cred() };
 	const u64 t = rq->ns_type;
 
 	if (CG_RULE_ON(p, CG_RULE_S1) && !rq->ns_file_open)
@@ -347,37 +488,10 @@ int cg_decide_setns(const struct cg_profile_def *p, const struct cg_request *rq)
 		return CG_RULE_S3;
 	/* The initial user namespace has no owner: H16 needs none. */
 	if (t == CG_CLONE_NEWUSER)
-		return cg_decide_join_user(p, rq);
+		return cg_decide_join_user(p, rq->ns_user);
 	if (!rq->ns_owner)
 		return CG_RULE_NONE;
-	switch (t) {
-	case CG_CLONE_NEWPID:
-		if (CG_RULE_ON(p, CG_RULE_H17A) && !cg_may_join(rq))
-			return CG_RULE_H17A;
-		if (CG_RULE_ON(p, CG_RULE_H17B) && !cg_pidns_below_active(rq->ns_pid))
-			return CG_RULE_H17B;
-		break;
-	case CG_CLONE_NEWNET:
-	case CG_CLONE_NEWIPC:
-	case CG_CLONE_NEWUTS:
-		if (CG_RULE_ON(p, CG_RULE_S4) && !cg_may_join(rq))
-			return CG_RULE_S4;
-		break;
-	case CG_CLONE_NEWCGROUP:
-		if (CG_RULE_ON(p, CG_RULE_H18) && !cg_may_join(rq))
-			return CG_RULE_H18;
-		break;
-	case CG_CLONE_NEWNS:
-		if (CG_RULE_ON(p, CG_RULE_S5) &&
-		    (!cg_cred_has_cap(current_cred(), rq->ns_owner, CAP_SYS_ADMIN) ||
-		     !cg_has_own_cap(CAP_SYS_CHROOT) || !cg_has_own_cap(CAP_SYS_ADMIN)))
-			return CG_RULE_S5;
-		/* The caller must be the only user of its fs context. */
-		if (CG_RULE_ON(p, CG_RULE_S6) && READ_ONCE(current->fs->users) != 1)
-			return CG_RULE_S6;
-		break;
-	}
-	return CG_RULE_NONE;
+	return cg_check_join_ns(p, &caller, t, rq->ns_owner, rq->ns_pid);
 }
 
 /*

@@ -151,6 +151,8 @@ enum cg_rule {
 	CG_RULE_H15,	/* setns pidfd: the target exiting, namespaces released -> ESRCH */
 	CG_RULE_C5_SETNS, /* THREAD after a setns into a pid ns, even the own one -> EINVAL (quirk) */
 	CG_RULE_C6_SETNS, /* NEWPID after a setns into a pid ns, even the own one -> EINVAL (quirk) */
+	CG_RULE_H16_CREDS, /* setns pidfd: a join refused only with the credentials after the
+			    * call's user ns join -> EPERM (quirk) */
 	CG_RULE_MAX
 };
 #define CG_RULE_SLOTS	64

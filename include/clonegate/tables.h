@@ -160,6 +160,7 @@ static const struct cg_rule_def cg_rules[CG_RULE_MAX] = {
 	[CG_RULE_H15]	= { "H15", ESRCH, "setns pidfd: the task is exiting, its namespaces gone" },
 	[CG_RULE_C5_SETNS] = { "C5.setns", EINVAL, "THREAD after setns into a pid ns, even its own (quirk)" },
 	[CG_RULE_C6_SETNS] = { "C6.setns", EINVAL, "NEWPID after setns into a pid ns, even its own (quirk)" },
+	[CG_RULE_H16_CREDS] = { "H16.creds", EPERM, "setns pidfd: refused only with the user ns join's credentials (quirk)" },
 };
 
 /*
@@ -174,7 +175,8 @@ static const struct cg_rule_def cg_rules[CG_RULE_MAX] = {
 	X(C7) X(C8) X(C9) X(H7) X(C10) X(C11) X(C12) X(C13)			\
 	X(U1) X(H10) X(U2) X(U3) X(U4_DEPTH) X(U4_IDS) X(U5) X(UDROP)		\
 	X(S1) X(H11) X(H12) X(H12_PROC) X(H13) X(H14) X(H15) X(S2) X(S3)	\
-	X(H16A) X(H16B) X(H16C) X(H16D) X(H17A) X(H17B) X(S4) X(H18) X(S5) X(S6)
+	X(H16A) X(H16B) X(H16C) X(H16D) X(H16_CREDS)				\
+	X(H17A) X(H17B) X(S4) X(H18) X(S5) X(S6)
 
 #define CG_RULE_ORDER_ID(r)	CG_RULE_##r,
 static const unsigned char cg_rule_order[] = { CG_RULE_ORDER(CG_RULE_ORDER_ID) };
@@ -213,7 +215,8 @@ _Static_assert(CG_RULE_MAX < 64 &&
 	CG_RULE_BIT(CG_RULE_H17A) | CG_RULE_BIT(CG_RULE_H17B) | CG_RULE_BIT(CG_RULE_H18) | \
 	CG_RULE_BIT(CG_RULE_H12) | CG_RULE_BIT(CG_RULE_H12_PROC) | CG_RULE_BIT(CG_RULE_H13) | \
 	CG_RULE_BIT(CG_RULE_H14) | CG_RULE_BIT(CG_RULE_H15) | \
-	CG_RULE_BIT(CG_RULE_C5_SETNS) | CG_RULE_BIT(CG_RULE_C6_SETNS))
+	CG_RULE_BIT(CG_RULE_C5_SETNS) | CG_RULE_BIT(CG_RULE_C6_SETNS) | \
+	CG_RULE_BIT(CG_RULE_H16_CREDS))
 /* The gate's rules: on while cgroup2 was never mounted in the sandbox. */
 #define CG_RULES_CGROUP2_GATE (CG_RULE_BIT(CG_RULE_H5) | CG_RULE_BIT(CG_RULE_H10) | \
 	CG_RULE_BIT(CG_RULE_H11))

@@ -378,18 +378,11 @@ struct escape_result {
 
 static bool in_cgroup(const char *path)
 {
-	char buf[512];
-	ssize_t n;
-	int fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
 	const char *rel = path + strlen("/sys/fs/cgroup");
+	char buf[512];
 
-	if (fd < 0)
+	if (t_read_file("/proc/self/cgroup", buf, sizeof(buf)) <= 0)
 		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = 0;
 	/* "0::/cgtest-bypass-123\n" */
 	return !strncmp(buf, "0::", 3) && !strncmp(buf + 3, rel, strlen(rel)) &&
 	       buf[3 + strlen(rel)] == '\n';

@@ -344,6 +344,22 @@ static inline int t_write_file(const char *path, const char *s)
 	return ret;
 }
 
+/* A small file's contents, NUL-terminated: the length, or -errno. */
+static inline ssize_t t_read_file(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	if (n < 0)
+		n = -errno;
+	close(fd);
+	buf[n < 0 ? 0 : n] = '\0';
+	return n;
+}
+
 static inline unsigned long t_ns_inode(const char *path)
 {
 	struct stat st;

@@ -152,14 +152,15 @@ rule          H16a           off                on
 rule          H16b           off                on
 rule          H16c           off                on
 rule          H16d           off                on
+rule          H16.creds      off                on
 rule          H17a           off                on
 rule          H17b           off                on
 rule          H18            off                on
 WANT
 check "... line by line" diff -u "$T/want" "$tap_last"
 exits 1 "diff --json gvisor-21d66119 gvisor-head" $CG profile diff --json gvisor-21d66119 gvisor-head
-check "... 35 differences, the first and the last as in the table" \
-	sh -c "[ \$(grep -o '{\"field\"' $tap_last | wc -l) = 35 ] && grep -q '^{\"a\":\"gvisor-21d66119\",\"b\":\"gvisor-head\",\"same\":false,\"differences\":\[{\"field\":\"clone-flags\",\"item\":\"PIDFD\",\"a\":\"no\",\"b\":\"yes\"},' $tap_last && grep -q '{\"field\":\"rule\",\"item\":\"H18\",\"a\":\"off\",\"b\":\"on\"}\]}$' $tap_last"
+check "... 36 differences, the first and the last as in the table" \
+	sh -c "[ \$(grep -o '{\"field\"' $tap_last | wc -l) = 36 ] && grep -q '^{\"a\":\"gvisor-21d66119\",\"b\":\"gvisor-head\",\"same\":false,\"differences\":\[{\"field\":\"clone-flags\",\"item\":\"PIDFD\",\"a\":\"no\",\"b\":\"yes\"},' $tap_last && grep -q '{\"field\":\"rule\",\"item\":\"H18\",\"a\":\"off\",\"b\":\"on\"}\]}$' $tap_last"
 exits 1 "diff gvisor-head gvisor-head-cgroup2: the gate" $CG profile diff gvisor-head gvisor-head-cgroup2
 cat >"$T/want" <<'WANT'
 FIELD         ITEM           gvisor-head        gvisor-head-cgroup2

@@ -593,19 +593,12 @@ static uint64_t env_u64(const char *name, uint64_t def)
 static int count_procs(const char *cgpath, pid_t *only)
 {
 	char p[300], buf[4096];
-	int fd, n = 0;
-	ssize_t len;
+	int n = 0;
 	char *s;
 
 	snprintf(p, sizeof(p), "%s/cgroup.procs", cgpath);
-	fd = open(p, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (t_read_file(p, buf, sizeof(buf)) < 0)
 		return -1;
-	len = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (len < 0)
-		return -1;
-	buf[len] = 0;
 	for (s = strtok(buf, "\n"); s; s = strtok(NULL, "\n")) {
 		*only = atoi(s);
 		n++;

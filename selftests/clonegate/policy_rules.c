@@ -19,6 +19,7 @@
  */
 #include "cg_test.h"
 #include "kselftest_harness.h"
+#include "exiting_task.h"
 
 #define T_LINUX	1000	/* expected: whatever Linux answered in the baseline */
 
@@ -48,11 +49,17 @@ enum call_kind { CALL_CLONE, CALL_CLONE3, CALL_FORK, CALL_VFORK, CALL_UNSHARE, C
  * FD_PIDFD_INIT, FD_PROC_INIT: of pid 1. FD_PROC_SELF, FD_PROC_TASK: the
  * subject's /proc/<pid> and /proc/<pid>/task/<tid> directories; FD_PROC: the
  * file "ns" names under /proc (/proc/self/cmdline, /proc/cpuinfo, ...).
+ * FD_PIDFD_EXITING: a pidfd to a child held in its exit after it released its
+ * namespaces (exiting_task.h); the subject lets it go after its call.
+ * FD_PIDFD_USERNS: a pidfd to a live child that unshared only its user
+ * namespace, so it is in a user namespace below the subject's while its
+ * other namespaces are owned by the subject's; killed after the call.
  */
 enum fd_source {
 	FD_NONE, FD_BAD, FD_NS, FD_PIDFD, FD_DIR, FD_USERNS_CHILD,
 	FD_PIDFD_ZOMBIE, FD_PIDFD_REAPED, FD_PIDFD_INIT,
 	FD_PROC_ZOMBIE, FD_PROC_INIT, FD_PROC_SELF, FD_PROC_TASK, FD_PROC,
+	FD_PIDFD_EXITING, FD_PIDFD_USERNS,
 };
 
 /*
@@ -61,8 +68,8 @@ enum fd_source {
  * with CLONE_NEWPID, JOIN_PIDFD_NEWPID a pidfd to itself with CLONE_NEWPID;
  * no pid ns join: JOIN_PIDFD_UTS (a pidfd, NEWUTS), JOIN_NET (its net ns);
  * failing: JOIN_BAD_FD (EBADF), JOIN_PIDNS_AS_NET (EINVAL), JOIN_PIDFD_NET
- * (a pidfd with NEWPID|NEWNET: from S_USERNS, Linux's pidns_install() says
- * EPERM).
+ * (a pidfd with NEWPID|NEWNET: from S_USERNS, H17a, and Linux's
+ * pidns_install() says EPERM).
  */
 enum join {
 	JOIN_NONE, JOIN_PIDNS, JOIN_PIDNS_NEWPID, JOIN_PIDFD_NEWPID, JOIN_PIDFD_UTS, JOIN_NET,
@@ -186,12 +193,12 @@ static int t_setup(enum subject_state st)
 	return -EINVAL;
 }
 
-/* An fd to a user namespace created by a child of the caller. */
-static int t_child_userns_fd(void)
+/* A child that has unshared its user namespace, paused; -1 on failure. */
+static pid_t t_userns_child(void)
 {
-	int p[2], fd = -1;
-	char path[64], c;
+	int p[2];
 	pid_t pid;
+	char c;
 
 	if (pipe(p))
 		return -1;
@@ -204,17 +211,32 @@ static int t_child_userns_fd(void)
 		_exit(1);
 	}
 	close(p[1]);
-	if (pid > 0 && read(p[0], &c, 1) == 1) {
-		snprintf(path, sizeof(path), "/proc/%d/ns/user", pid);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (pid > 0 && read(p[0], &c, 1) != 1) {
+		waitpid(pid, NULL, 0);
+		pid = -1;
 	}
 	close(p[0]);
-	if (pid > 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-	}
+	return pid;
+}
+
+/* An fd to a user namespace created by a child of the caller. */
+static int t_child_userns_fd(void)
+{
+	pid_t pid = t_userns_child();
+	char path[64];
+	int fd;
+
+	if (pid < 0)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
 	return fd;
 }
+
+/* FD_PIDFD_USERNS's child, killed once the subject has answered. */
+static pid_t t_userns_target;
 
 /* A pidfd or the /proc/<pid> directory of a child that has exited (reaped or not). */
 static int t_dead_child_fd(enum fd_source src)
@@ -238,6 +260,8 @@ static int t_dead_child_fd(enum fd_source src)
 		waitpid(pid, NULL, 0);
 	return fd;
 }
+
+static struct t_exiting t_exiting = { .release = -1, .pidfd = -1 };
 
 static int t_open_fd(const struct row *r)
 {
@@ -271,6 +295,11 @@ static int t_open_fd(const struct row *r)
 	case FD_PROC:
 		snprintf(path, sizeof(path), "/proc/%s", r->ns);
 		return open(path, O_RDONLY | O_CLOEXEC);
+	case FD_PIDFD_EXITING:
+		return t_exiting_start(&t_exiting);
+	case FD_PIDFD_USERNS:
+		t_userns_target = t_userns_child();
+		return t_userns_target < 0 ? -1 : syscall(T_NR_PIDFD_OPEN, t_userns_target, 0);
 	default:
 		return -1;
 	}
@@ -307,6 +336,29 @@ static long t_clone3_call(struct t_clone_args *a, size_t size, const struct row 
 	return ret;
 }
 
+/*
+ * A pid for clone3's set_tid that no task holds: well ahead of the pid
+ * allocator's cursor, which nothing in the guest moves by a thousand
+ * between this check and the call. A fixed number would be taken sooner
+ * or later by a task of the run itself (EEXIST).
+ */
+static int t_free_tid(void)
+{
+	int last = 0, max = 32768, tid;
+	char buf[32];
+
+	if (t_read_file("/proc/sys/kernel/ns_last_pid", buf, sizeof(buf)) > 0)
+		last = atoi(buf);
+	if (t_read_file("/proc/sys/kernel/pid_max", buf, sizeof(buf)) > 0)
+		max = atoi(buf);
+	for (tid = last + 1000; ; tid++) {
+		if (tid >= max)
+			tid = 1000;
+		if (kill(tid, 0) && errno == ESRCH)
+			return tid;
+	}
+}
+
 /* The call itself; returns 0 or -errno. */
 static long t_call(const struct row *r, int fd)
 {
@@ -324,7 +376,7 @@ static long t_call(const struct row *r, int fd)
 		break;
 	case CALL_CLONE3:
 		if (r->set_tid) {
-			tid_slot = 4242;
+			tid_slot = t_free_tid();
 			a.set_tid = (uintptr_t)&tid_slot;
 			a.set_tid_size = r->set_tid_size;
 		}
@@ -436,7 +488,7 @@ static struct outcome t_run(const struct row *r, const struct t_cgroup *cg)
 		sigprocmask(SIG_BLOCK, &all, NULL);
 
 		close(res[0]);
-		o.setup = t_setup(r->state);
+		o.setup = fd < 0 && r->fd == FD_PIDFD_EXITING ? fd : t_setup(r->state);
 		if (r->unchanged)
 			before = t_ns_inode(r->unchanged);
 		if (!t_subject_wait(&s))
@@ -451,10 +503,13 @@ static struct outcome t_run(const struct row *r, const struct t_cgroup *cg)
 			if (r->unchanged)
 				o.changed = t_ns_inode(r->unchanged) != before;
 		}
+		t_exiting_end(&t_exiting);
 		if (write(res[1], &o, sizeof(o)) != sizeof(o))
 			_exit(1);
 		if (t_helper > 0)
 			kill(t_helper, SIGKILL);
+		if (t_userns_target > 0)
+			kill(t_userns_target, SIGKILL);
 		t_reap_all();
 		_exit(0);
 	}
@@ -983,10 +1038,71 @@ static const struct row rows_h14[] = {
 	SETNS_P(P_HEAD, "H13 before H14", S_UNPRIV, FD_PIDFD_INIT, NULL, 0, CG_RULE_H13, EINVAL),
 	SETNS_P(P_HEAD2, "cgroup2: H14 unpriv pidfd to pid 1", S_UNPRIV, FD_PIDFD_INIT, NULL,
 		T_NEWNET, CG_RULE_H14, EPERM),
-	SETNS_P(P_HEAD, "head: unpriv pidfd to itself (same thread group: Linux)", S_UNPRIV,
-		FD_PIDFD, NULL, T_NEWUTS, 0, T_LINUX),
+	SETNS_P(P_HEAD, "unpriv pidfd to itself passes H14, then S4 on its uts ns", S_UNPRIV,
+		FD_PIDFD, NULL, T_NEWUTS, CG_RULE_S4, EPERM),
 	SETNS_P(P_HEAD, "head: root pidfd to pid 1 (past H14: Linux)", S_ROOT, FD_PIDFD_INIT,
 		NULL, T_NEWUTS, 0, T_LINUX),
+};
+
+/*
+ * H15: the task has released its namespaces and is not a zombie yet (held
+ * there by exiting_task.h). Linux's validate_nsset() answers ESRCH as well.
+ */
+static const struct row rows_h15[] = {
+	SETNS_P(P_HEAD, "H15 pidfd to a task past its namespaces' release", S_ROOT,
+		FD_PIDFD_EXITING, NULL, T_NEWUTS, CG_RULE_H15, ESRCH),
+	SETNS_P(P_HEAD2, "cgroup2: H15, nstype NEWCGROUP|NEWNET", S_ROOT, FD_PIDFD_EXITING, NULL,
+		T_NEWCGROUP | T_NEWNET, CG_RULE_H15, ESRCH),
+	SETNS_P(P_HEAD, "H13 before H15 (NEWTIME; Linux: ESRCH)", S_ROOT, FD_PIDFD_EXITING, NULL,
+		T_NEWTIME, CG_RULE_H13, EINVAL),
+	SETNS_P(P_HEAD, "H14 before H15", S_UNPRIV, FD_PIDFD_EXITING, NULL, T_NEWUTS,
+		CG_RULE_H14, EPERM),
+	SETNS("seed: setns pidfd to an exiting task (S2)", S_ROOT, FD_PIDFD_EXITING, NULL,
+	      T_NEWUTS, CG_RULE_S2, EINVAL),
+};
+
+/*
+ * E4: a pidfd call's joins, on the target's namespaces, in gVisor's order
+ * (user; pid, net, uts, ipc, cgroup, mnt), and after a user namespace join
+ * with the credentials that join gives: every capability in the joined
+ * namespace, none outside it (H16.creds, where the caller's own would have
+ * passed). FD_PIDFD_USERNS's other namespaces are owned
+ * by the initial user namespace, outside the one it unshared: Linux checks
+ * their owners with the caller's credentials as they are, and lets root in.
+ * Linux also checks a shared fs context only when NEWNS is the only type
+ * (it joins on a copy otherwise); gVisor checks it whatever else is joined.
+ */
+static const struct row rows_e4[] = {
+	SETNS_P(P_HEAD, "H16.creds: net after a user join (Linux allows)", S_ROOT,
+		FD_PIDFD_USERNS, NULL, T_NEWUSER | T_NEWNET, CG_RULE_H16_CREDS, EPERM),
+	SETNS_P(P_HEAD, "H16.creds: uts after a user join (Linux allows)", S_ROOT,
+		FD_PIDFD_USERNS, NULL, T_NEWUSER | T_NEWUTS, CG_RULE_H16_CREDS, EPERM),
+	SETNS_P(P_HEAD, "H16.creds: ipc after a user join (Linux allows)", S_ROOT,
+		FD_PIDFD_USERNS, NULL, T_NEWUSER | T_NEWIPC, CG_RULE_H16_CREDS, EPERM),
+	SETNS_P(P_HEAD, "H16.creds: mnt after a user join (Linux allows)", S_ROOT,
+		FD_PIDFD_USERNS, NULL, T_NEWUSER | T_NEWNS, CG_RULE_H16_CREDS, EPERM),
+	SETNS_P(P_HEAD, "H16.creds: pid after a user join (Linux allows)", S_ROOT, FD_PIDFD_USERNS,
+		NULL, T_NEWUSER | T_NEWPID, CG_RULE_H16_CREDS, EPERM),
+	SETNS_P(P_HEAD2, "cgroup2: H16.creds: cgroup after a user join (Linux allows)",
+		S_ROOT, FD_PIDFD_USERNS, NULL, T_NEWUSER | T_NEWCGROUP, CG_RULE_H16_CREDS, EPERM),
+	SETNS_P(P_HEAD, "unpriv pidfd to itself: H17a before S5 (Linux: mnt first)", S_UNPRIV,
+		FD_PIDFD, NULL, T_NEWNS | T_NEWPID, CG_RULE_H17A, EPERM),
+	SETNS_P(P_HEAD, "H16a pidfd to itself with NEWUSER", S_ROOT, FD_PIDFD, NULL,
+		T_NEWUSER | T_NEWUTS, CG_RULE_H16A, EINVAL),
+	SETNS_P(P_HEAD, "H16b threaded caller", S_THREADED, FD_PIDFD_USERNS, NULL,
+		T_NEWUSER | T_NEWNET, CG_RULE_H16B, EINVAL),
+	SETNS_P(P_HEAD, "H16c shared fs context", S_FS_SHARED, FD_PIDFD_USERNS, NULL,
+		T_NEWUSER | T_NEWNET, CG_RULE_H16C, EINVAL),
+	SETNS_P(P_HEAD, "S6 shared fs, NEWNS|NEWUTS (Linux joins on a copy)", S_FS_SHARED,
+		FD_PIDFD, NULL, T_NEWNS | T_NEWUTS, CG_RULE_S6, EINVAL),
+	SETNS_P(P_HEAD, "S6 shared fs, NEWNS alone", S_FS_SHARED, FD_PIDFD, NULL, T_NEWNS,
+		CG_RULE_S6, EINVAL),
+	SETNS_P(P_HEAD, "head: pidfd user join alone", S_ROOT, FD_PIDFD_USERNS, NULL, T_NEWUSER,
+		0, T_LINUX),
+	SETNS_P(P_HEAD, "head: pidfd NEWNET|NEWNS|NEWPID without the user join", S_ROOT,
+		FD_PIDFD_USERNS, NULL, T_NEWNET | T_NEWNS | T_NEWPID, 0, T_LINUX),
+	SETNS("seed: pidfd with NEWUSER|NEWNET (S2)", S_ROOT, FD_PIDFD_USERNS, NULL,
+	      T_NEWUSER | T_NEWNET, CG_RULE_S2, EINVAL),
 };
 
 /*
@@ -1026,8 +1142,8 @@ static const struct row rows_c5_c6_setns[] = {
 	       CALL_CLONE, T_THREAD_MIN, 0, 0, T_LINUX),
 	JOINED(P_HEAD, "failed setns (pid ns as NEWNET) remembers nothing", S_ROOT,
 	       JOIN_PIDNS_AS_NET, CG_RULE_S3, CALL_CLONE, T_THREAD_MIN, 0, 0, T_LINUX),
-	JOINED(P_HEAD, "failed pidfd join (Linux's EPERM in pidns_install) remembers nothing",
-	       S_USERNS, JOIN_PIDFD_NET, 0, CALL_CLONE, T_THREAD_MIN, 0, 0, T_LINUX),
+	JOINED(P_HEAD, "failed pidfd join (H17a; audit: Linux's EPERM) remembers nothing",
+	       S_USERNS, JOIN_PIDFD_NET, CG_RULE_H17A, CALL_CLONE, T_THREAD_MIN, 0, 0, T_LINUX),
 	JOINED(P_HEAD, "failed setns (H17a; audit: Linux's EPERM) remembers nothing", S_USERNS,
 	       JOIN_PIDNS, CG_RULE_H17A, CALL_CLONE, T_NEWPID | SIGCHLD_, 0, 0, T_LINUX),
 	{ .name = "a child forked after the join does not inherit it", .state = S_ROOT,
@@ -1222,6 +1338,8 @@ RULE_TEST(H12_pidfd_dead, rows_h12)
 RULE_TEST(H12_proc_quirk, rows_h12_proc)
 RULE_TEST(H13_pidfd_nstype, rows_h13)
 RULE_TEST(H14_pidfd_ptrace, rows_h14)
+RULE_TEST(H15_pidfd_exiting, rows_h15)
+RULE_TEST(E4_pidfd_joins, rows_e4)
 RULE_TEST(H16_join_user_ns, rows_h16)
 RULE_TEST(H17_join_pid_ns, rows_h17)
 RULE_TEST(H18_join_cgroup_ns, rows_h18)

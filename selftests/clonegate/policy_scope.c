@@ -317,7 +317,6 @@ TEST_F(scope, decisions_reach_the_tracepoint)
 	const char *tp = "/sys/kernel/tracing/events/clonegate/clonegate_decision/enable";
 	char buf[8192], want[128];
 	ssize_t n;
-	int fd;
 
 	if (!self->ready)
 		return;
@@ -326,12 +325,8 @@ TEST_F(scope, decisions_reach_the_tracepoint)
 	ASSERT_EQ(0, t_apply(self->outer.fd, CG_SCOPE_CGROUP, 0, CG_MODE_ENFORCE));
 	EXPECT_EQ(PROBE_REFUSED, t_probe(self->leaf.path));
 	ASSERT_EQ(0, t_write_file(tp, "0"));
-	fd = open("/sys/kernel/tracing/trace", O_RDONLY | O_CLOEXEC);
-	ASSERT_LE(0, fd);
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
+	n = t_read_file("/sys/kernel/tracing/trace", buf, sizeof(buf));
 	ASSERT_LT(0, n);
-	buf[n] = 0;
 	snprintf(want, sizeof(want), "clonegate_decision: entry_point=%d rule=%d mode=%d errno=22 flags=0x80",
 		 T_IA32 ? CG_ENTRY_IA32_CLONE3 : CG_ENTRY_CLONE3, CG_RULE_C1, CG_MODE_ENFORCE);
 	EXPECT_NE(NULL, strstr(buf, want)) TH_LOG("trace: %s", buf);

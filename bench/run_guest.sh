@@ -18,6 +18,10 @@
 #   enforce_json_kprobe  + clonegate events --json --probes kprobe
 #   json           the JSON collector alone, module not loaded: the events'
 #                  own cost, apart from the module's
+#   bpf_enforce    module not loaded; gvisor-21d66119 enforced by the BPF
+#                  backend instead: the workload runs under
+#                  `clonegate run --backend bpf` (its own transient cgroup,
+#                  at the bench cgroup's depth), no events
 # Then one profile pass: enforce_json with kernel.bpf_stats_enabled=1, and
 # per workload the run count and run time of every BPF program (their
 # in-path cost, instruction by instruction; stats are off in the rounds, as
@@ -39,12 +43,13 @@ CGDIR=/sys/fs/cgroup/bench
 OUT=/results/bench.tsv
 BPF=/results/bpf.tsv
 EXTRA=/results/extra.txt
-CONFIGS=${3:-base off enforce json enforce_json enforce_gvisor enforce_json_kprobe}
+CONFIGS=${3:-base off enforce json enforce_json enforce_gvisor enforce_json_kprobe bpf_enforce}
 WORKLOADS=${4:-fork:200 vfork_exec:100 pthread:1000 clone3_thread:500 unshare0:5000 setns_uts:2000 getpid:20000}
 
 mkdir -p "$CGDIR" /results
 collector=
 sink=
+config=
 
 # Wait (bounded) until FILE contains WORD: the collector's readiness line.
 wait_for() {
@@ -81,8 +86,9 @@ start_collector() {
 
 configure() {
 	stop_collector
+	config=$1
 	case $1 in
-	base|json)
+	base|json|bpf_enforce)
 		grep -q '^clonegate ' /proc/modules && { rmmod clonegate || exit 1; }
 		[ "$1" = json ] && start_collector --json --output /dev/null --probes fentry
 		return 0 ;;
@@ -107,8 +113,14 @@ configure() {
 	esac
 }
 
-# Run one workload inside the bench cgroup.
+# Run one workload inside the bench cgroup (bpf_enforce: under the BPF
+# backend, in the cgroup its run makes; the run's summary goes to stderr).
 in_cgroup() {
+	if [ "$config" = bpf_enforce ]; then
+		$CG run --backend bpf --profile gvisor-21d66119 -- "$@" 2>/tmp/run.err ||
+			{ cat /tmp/run.err >&2; return 1; }
+		return 0
+	fi
 	sh -c 'echo $$ >'"$CGDIR"'/cgroup.procs && exec "$@"' sh "$@"
 }
 

@@ -10,8 +10,10 @@
  *   fentry/kernel_clone   every clone, clone3, fork and vfork, on both
  *                         ABIs, with the kernel's own copy of the
  *                         arguments: stashes what task_alloc cannot see
- *                         (exit signal, set_tid, which syscall) in the
- *                         caller's task storage. It decides nothing.
+ *                         (exit signal, set_tid, which syscall, and
+ *                         clone3's size, a register Linux has validated
+ *                         and will not read again) in the caller's task
+ *                         storage. It decides nothing.
  *   lsm/task_alloc        the new task's clone flags, before Linux copies
  *                         the namespaces: decides the call from the stash,
  *                         and in enforce mode fails it with the rule's errno.
@@ -141,6 +143,7 @@ static __always_inline bool cg_fact_has_sys_admin(void)
 /* What kernel_clone() saw of the call task_alloc decides. */
 struct cg_stash {
 	struct cg_clone_call call;
+	__u64 clone3_size;	/* clone3's size argument (A1) */
 	__u8 armed;		/* a policed call: set by kernel_clone, taken by task_alloc */
 };
 
@@ -201,6 +204,22 @@ static __always_inline long cg_errno_ret(long ret)
 	return ret;
 }
 
+/*
+ * The stashed call's first refusing rule: A1 on clone3's size (Linux has
+ * already refused a size below 64 with the same errno, and one above 88
+ * whose tail is not zero with E2BIG; one above 88 with a zero tail it
+ * accepts, and gVisor does not), then decide_clone.h's rules.
+ */
+static __always_inline int cg_decide_stash(const struct cg_stash *s)
+{
+	const struct cg_profile_def *p = &cfg.profile;
+
+	if (s->call.clone3 && CG_RULE_ON(p, CG_RULE_CLONE3_SIZE) &&
+	    (s->clone3_size < CG_CLONE_ARGS_SIZE_MIN || s->clone3_size > CG_CLONE_ARGS_SIZE_MAX))
+		return CG_RULE_CLONE3_SIZE;
+	return cg_decide_clone_call(p, &s->call, CG_RULE_MAX);
+}
+
 /* Count a decision; the errno to fail the call with (0: let it go on). */
 static __always_inline int cg_verdict(int rule)
 {
@@ -237,6 +256,12 @@ int BPF_PROG(cg_lsm_kernel_clone, struct kernel_clone_args *args)
 	s->call.exit_signal = args->exit_signal;
 	s->call.set_tid = args->set_tid_size > 0;
 	s->call.clone3 = cg_syscall_nr(t) == NR_CLONE3;
+	if (s->call.clone3) {
+		struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(t);
+
+		/* clone3(uargs, size): the second argument, by ABI. */
+		s->clone3_size = cg_ia32(t) ? BPF_CORE_READ(regs, cx) : BPF_CORE_READ(regs, si);
+	}
 	s->armed = 1;
 	return 0;
 }
@@ -256,8 +281,7 @@ int BPF_PROG(cg_lsm_task_alloc, struct task_struct *task, unsigned long clone_fl
 		return 0;
 	s->armed = 0;
 	cg_count(CG_RULE_NONE, false);
-	return cg_verdict(cg_decide_clone_call(&cfg.profile,
-					       &s->call, CG_RULE_MAX));
+	return cg_verdict(cg_decide_stash(s));
 }
 
 SEC("lsm/userns_create")
@@ -278,7 +302,7 @@ int BPF_PROG(cg_lsm_userns_create, const struct cred *cred, int ret)
 		s = bpf_task_storage_get(&cg_lsm_stash, t, 0, 0);
 		if (!s || !s->armed)
 			return 0;
-		rule = cg_decide_clone_call(p, &s->call, CG_RULE_MAX);
+		rule = cg_decide_stash(s);
 		if (rule == CG_RULE_NONE)
 			return 0;
 		/* Refused here: task_alloc never runs for this call. */

@@ -10,6 +10,7 @@
 #include "ctl.h"
 #include "diag.h"
 #include "json.h"
+#include "lsm_policy.h"
 #include "names.h"
 #include "opts.h"
 #include "profile_file.h"
@@ -36,7 +37,9 @@ static int apply_help(void)
 	       "  --profile NAME  default %s (see 'clonegate profile list')\n"
 	       "  --json          print the applied scope as JSON\n"
 	       "\n"
-	       "Needs CAP_SYS_ADMIN, from a task outside every enforcing or auditing scope.\n",
+	       "Needs CAP_SYS_ADMIN, from a task outside every enforcing or auditing scope.\n"
+	       "Enforce and audit are refused while a run of the BPF backend ('clonegate\n"
+	       "run --backend bpf') is attached: the two backends never police the same task.\n",
 	       cgroup_root() ?: "none", profile_name(CG_DEFAULT_PROFILE, NULL, 0));
 	return EXIT_OK;
 }
@@ -249,6 +252,9 @@ static int policy_apply(int argc, char **argv)
 		return usage_err(where, "unknown mode '%s': use enforce, audit or off", mode_arg);
 	id = profile_resolve(profile);
 	if (id < 0)
+		return EXIT_FAIL;
+	/* Mode off polices nothing: it may coexist with the BPF backend. */
+	if (mode != CG_MODE_OFF && lsm_policy_refuse_if_active(where))
 		return EXIT_FAIL;
 
 	fd = policy_open(&s, &p);

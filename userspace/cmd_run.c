@@ -30,6 +30,7 @@
 #include "diag.h"
 #include "ev_stream.h"
 #include "json.h"
+#include "lsm_policy.h"
 #include "names.h"
 #include "opts.h"
 #include "profile_file.h"
@@ -69,7 +70,8 @@ static int run_help(void)
 	       "                        module: clone, clone3, fork and vfork, and new\n"
 	       "                        user namespaces, built-in profiles only, counters\n"
 	       "                        without per-call detail (docs/policy.md, \"The BPF\n"
-	       "                        backend\"); refused while the module has a scope\n"
+	       "                        backend\"); refused while the module has a scope,\n"
+	       "                        and the module is refused while it runs\n"
 	       "  --json                the summary as one JSON object (on stderr)\n"
 	       "\n"
 	       "Needs root and the clonegate module (or, with --backend bpf, a kernel with\n"
@@ -170,6 +172,8 @@ static int prepare(struct run *r)
 		p_err(NEED_ROOT);
 		return EXIT_FAIL;
 	}
+	if (lsm_policy_refuse_if_active("clonegate run"))
+		return EXIT_FAIL;
 	if (run_open_parent(r))
 		return EXIT_FAIL;
 	if (!r->events_arg)

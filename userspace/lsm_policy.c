@@ -233,6 +233,17 @@ int lsm_policy_active(void)
 	return errno == ENOENT ? n : -errno;
 }
 
+int lsm_policy_refuse_if_active(const char *what)
+{
+	int n = lsm_policy_active();
+
+	if (n <= 0)
+		return 0;
+	p_err("%s: the BPF backend is active (%d run%s of 'clonegate run --backend bpf'): the two backends never police the same task; wait for %s to end, or use --backend bpf",
+	      what, n, n == 1 ? "" : "s", n == 1 ? "it" : "them");
+	return -1;
+}
+
 void lsm_policy_stop(struct lsm_policy *lp)
 {
 	if (!lp)

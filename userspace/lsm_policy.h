@@ -32,6 +32,14 @@ int lsm_policy_counts(struct lsm_policy *lp, __u64 *checked, __u64 refused[CG_RU
  */
 int lsm_policy_active(void);
 
+/*
+ * The module's side of "the two backends never police the same task": 0
+ * while no run of the BPF backend is attached (or they cannot be listed:
+ * the module's own checks then answer), else -1, and why on stderr. @what
+ * names the refused action.
+ */
+int lsm_policy_refuse_if_active(const char *what);
+
 /* Detach and unload (NULL: nothing). */
 void lsm_policy_stop(struct lsm_policy *lp);
 

@@ -6,20 +6,21 @@
 # clone family's refusals reach the command with the profile's errno
 # (C1 from task_alloc, C3 with set_tid, which Linux would allow), gvisor-head
 # lets through what the seed refuses, audit mode lets everything run and
-# counts the same rules, a new user namespace beyond gVisor's depth is
+# counts the same rules, clone3's size beyond gVisor's struct is refused (A1),
+# a new user namespace beyond gVisor's depth is
 # refused from userns_create (U4.depth; C11 for clone3), the summary's counters are this
 # run's, the programs are gone when the run ends, 'clonegate status' says
-# whether the backend is active, and the backend refuses to start while the
-# module polices a scope.
+# whether the backend is active, the backend refuses to start while the
+# module polices a scope, and the module takes no scope while it runs.
 # Prints TAP; run by run_guest.sh after the module is loaded.
 . "$(dirname "$0")/tap.sh"
 WL=/clonegate/bin/cg-workload
 # cg-workload exits with the errno of the last step that failed: set_tid's.
 SEED_REFUSED="clone3-newtime clone3-newns clone3-pidfd clone3-clear-sighand clone3-settid"
-tap_plan 26
+tap_plan 35
 
 # Linux's answer to every step, before the backend is involved.
-exits 0 "without a policy, Linux runs every step" $WL fork threads $SEED_REFUSED
+exits 0 "without a policy, Linux runs every step" $WL fork threads $SEED_REFUSED clone3-size96
 
 if ! rmmod clonegate 2>"$tap_out"; then
 	echo "# rmmod clonegate failed: $(cat "$tap_out")"
@@ -37,6 +38,10 @@ check "the summary names the backend and counts this run's refusals" \
 	sh -c "grep -q 'mode enforce, cgroup .*, backend bpf' $tap_last && grep -q ': 5 refused, 0 audited' $tap_last"
 check "per rule: C1 refused 4, C3 refused 1" \
 	sh -c "grep -Eq '^  C1 +4 +0' $tap_last && grep -Eq '^  C3 +1 +0' $tap_last"
+
+exits 22 "enforce: clone3 with a 96-byte struct, zero beyond 88 bytes: A1's EINVAL (Linux runs it)" \
+	$CG run --backend bpf -- $WL clone3-size96
+check "counted under A1" grep -Eq '^  A1 +1 +0' "$tap_last"
 
 exits 0 "audit, seed: every step runs" $CG run --backend bpf --audit -- $WL fork threads $SEED_REFUSED
 check "the same rules are counted as audited" \
@@ -70,7 +75,7 @@ check "with U4.depth's errno (EUSERS), counted" \
 exits 87 "enforce: clone3(NEWUSER) at depth 33 gets C11's EUSERS, from userns_create" \
 	$CG run --backend bpf -- sh /tmp/cli-bpf-nest.sh 0 clone
 check "counted under C11" grep -Eq '^  C11 +1 +0' "$tap_last"
-exits 0 "the programs are gone when the run ends: Linux answers again" $WL clone3-newtime clone3-settid
+exits 0 "the programs are gone when the run ends: Linux answers again" $WL clone3-newtime clone3-settid clone3-size96
 
 # status while a run holds the programs (the command says when it runs,
 # and waits to be told to end: no sleeps).
@@ -91,6 +96,29 @@ exits 2 "--events is refused (no decision events yet)" $CG run --backend bpf --e
 
 insmod /clonegate/clonegate.ko || echo "# cannot load /clonegate/clonegate.ko again"
 check "status: the BPF backend is not active once the run ended" sh -c "$CG status | grep -qx 'bpf backend: not active'"
+
+# The reverse: while a run of the BPF backend is attached, the module takes
+# no enforcing or auditing scope, from policy apply or from run.
+mkdir -p /sys/fs/cgroup/cli-bpf
+mkfifo /tmp/cli-bpf.up /tmp/cli-bpf.go
+$CG run --backend bpf -- sh -c 'echo up >/tmp/cli-bpf.up; read x </tmp/cli-bpf.go' >/dev/null 2>&1 &
+timeout 60 sh -c 'read x </tmp/cli-bpf.up'
+exits 2 "policy apply --mode enforce is refused while the BPF backend runs" \
+	$CG policy apply --cgroup /sys/fs/cgroup/cli-bpf --mode enforce
+check "... saying why and what to do" \
+	grep -q "the BPF backend is active (1 run of 'clonegate run --backend bpf'): the two backends never police the same task" "$tap_last"
+exits 2 "policy apply --mode audit too" $CG policy apply --global --mode audit
+exits 2 "run (module backend) too" $CG run -- true
+check "nothing was applied" sh -c "$CG --json policy list | grep -q '\"scopes\":\[\]'"
+exits 0 "mode off polices nothing: allowed" $CG policy apply --cgroup /sys/fs/cgroup/cli-bpf --mode off
+$CG policy remove --cgroup /sys/fs/cgroup/cli-bpf >/dev/null 2>&1
+timeout 60 sh -c 'echo go >/tmp/cli-bpf.go'
+wait
+rm -f /tmp/cli-bpf.up /tmp/cli-bpf.go
+exits 0 "once the run ended, policy apply takes the scope" \
+	$CG policy apply --cgroup /sys/fs/cgroup/cli-bpf --mode audit
+$CG policy remove --cgroup /sys/fs/cgroup/cli-bpf >/dev/null 2>&1
+rmdir /sys/fs/cgroup/cli-bpf
 mkdir -p /sys/fs/cgroup/cli-bpf
 $CG policy apply --cgroup /sys/fs/cgroup/cli-bpf --mode audit >/dev/null 2>&1
 exits 2 "refused while the module polices a scope" $CG run --backend bpf -- true

@@ -68,7 +68,7 @@ static int run_help(void)
 	       "  --backend module|bpf  who enforces: the clonegate module (default), or\n"
 	       "                        BPF LSM programs, for hosts that cannot load the\n"
 	       "                        module: clone, clone3, fork and vfork, and new\n"
-	       "                        user namespaces, built-in profiles only, counters\n"
+	       "                        user namespaces, any profile (a file too), counters\n"
 	       "                        without per-call detail (docs/policy.md, \"The BPF\n"
 	       "                        backend\"); refused while the module has a scope,\n"
 	       "                        and the module is refused while it runs\n"
@@ -131,7 +131,13 @@ static int parse_opts(int argc, char **argv, struct run *r)
 	r->cmd = argv[optind];
 	if (r->events_arg && !*r->events_arg)
 		return usage_err(where, "--events needs a file name or '-'");
-	if (profile_arg) {
+	/* The BPF backend takes any profile (a file too); the module, a name it knows. */
+	if (r->backend == RUN_BACKEND_BPF) {
+		if (profile_get(profile_arg ?: profile_name(CG_DEFAULT_PROFILE, NULL, 0),
+				&r->bpf_profile))
+			return EXIT_FAIL;
+		r->profile = r->bpf_profile.id;
+	} else if (profile_arg) {
 		r->profile = profile_resolve(profile_arg);
 		if (r->profile < 0)
 			return EXIT_FAIL;

@@ -7,8 +7,9 @@
  * writes it after, so a policy never changes under a running program:
  * another policy is another object. Every rule's errno is
  * filled in here (the profile's or the catalogue's), so the programs need
- * no table of names. Only built-in profiles for now: a loaded profile lives
- * in the module, which this backend is for doing without.
+ * no table of names. Any profile the command can read will do: a built-in
+ * one, a file (parsed and checked by the command, as for 'profile load'),
+ * or one loaded into the module.
  *
  * The programs stay attached while this process holds them (the links are
  * not pinned): 'clonegate run --backend bpf' is their one user, and when it
@@ -61,9 +62,8 @@ static void lsm_error(const char *step, int err)
 		p_err("%s: %s%s", step, strerror(err), more);
 }
 
-static void fill_config(struct cg_lsm_config *cfg, int profile, int mode)
+static void fill_config(struct cg_lsm_config *cfg, const struct cg_profile_def *def, int mode)
 {
-	const struct cg_profile_def *def = &cg_profiles[profile];
 	int r;
 
 	memset(cfg, 0, sizeof(*cfg));
@@ -124,16 +124,12 @@ static int probe(struct lsm_policy *lp, int cgroup_fd)
 	return EXIT_OK;
 }
 
-struct lsm_policy *lsm_policy_start(int profile, int mode, int cgroup_fd)
+struct lsm_policy *lsm_policy_start(const struct cg_profile_def *profile, int mode, int cgroup_fd)
 {
 	struct lsm_policy *lp;
 	__u32 key = 0;
 	int err;
 
-	if (profile < 0 || profile >= CG_PROFILE_MAX) {
-		p_err("the BPF backend takes the built-in profiles only (see 'clonegate profile list'); a loaded profile lives in the module");
-		return NULL;
-	}
 	lp = calloc(1, sizeof(*lp));
 	if (!lp) {
 		p_err("out of memory");

@@ -11,15 +11,17 @@
 #include <linux/types.h>
 
 #include <clonegate/abi.h>
+#include <clonegate/tables.h>
 
 struct lsm_policy;
 
 /*
- * Enforce (or audit) built-in profile @profile on every task under the
- * cgroup @cgroup_fd, from now until lsm_policy_stop(). NULL if it cannot,
- * and why is said on stderr.
+ * Enforce (or audit) @profile (built in, loaded or a file's: its def, with
+ * its errnos) on every task under the cgroup @cgroup_fd, from now until
+ * lsm_policy_stop(). NULL if it cannot, and why is said on stderr.
  */
-struct lsm_policy *lsm_policy_start(int profile, int mode, int cgroup_fd);
+struct lsm_policy *lsm_policy_start(const struct cg_profile_def *profile, int mode,
+				    int cgroup_fd);
 
 /* Sum the per-CPU counters: calls checked, refusals and audits per rule. */
 int lsm_policy_counts(struct lsm_policy *lp, __u64 *checked, __u64 refused[CG_RULE_SLOTS],

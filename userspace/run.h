@@ -15,6 +15,7 @@
 #include <clonegate/events.h>
 
 #include "ev.h"
+#include "profile_file.h"
 
 #define RUN_PREFIX	"clonegate.run."
 #define MAX_KINDS	256		/* distinct (rule, entry, flags, mode) rows */
@@ -38,7 +39,8 @@ struct kind {
 
 struct run {
 	/* configuration */
-	int profile, mode;
+	int profile, mode;		/* profile: built-in or loaded id (-1: a file's) */
+	struct profile bpf_profile;	/* --backend bpf: the profile itself, any kind */
 	enum run_backend backend;
 	const char *parent_arg;
 	const char *events_arg;

@@ -46,7 +46,7 @@ int run_lsm_check_module(void)
 
 int run_lsm_start(struct run *r)
 {
-	r->lsm = lsm_policy_start(r->profile, r->mode, r->cgroup_fd);
+	r->lsm = lsm_policy_start(&r->bpf_profile.def, r->mode, r->cgroup_fd);
 	if (!r->lsm)
 		return EXIT_FAIL;
 	snprintf(r->no_events_why, sizeof(r->no_events_why),

@@ -48,6 +48,14 @@ static bool rule_delta(const struct run *r, unsigned int j, unsigned long long *
 	return *ref || *aud;
 }
 
+/* The profile's name: the BPF backend holds the profile itself (a file's has no id). */
+static const char *run_profile_name(const struct run *r, char *buf, size_t len)
+{
+	if (r->backend == RUN_BACKEND_BPF)
+		return r->bpf_profile.def.name;
+	return profile_name(r->profile, buf, len);
+}
+
 static void summary_json(const struct run *r, int status)
 {
 	char b1[32], b2[32], fl[256];
@@ -57,7 +65,7 @@ static void summary_json(const struct run *r, int status)
 	jw_set_output(stderr, true);
 	jw_begin_object(NULL);
 	jw_string("type", "run_summary");
-	jw_string("profile", profile_name(r->profile, b1, sizeof(b1)));
+	jw_string("profile", run_profile_name(r, b1, sizeof(b1)));
 	jw_string("mode", mode_name(r->mode, b2, sizeof(b2)));
 	jw_string("backend", r->backend == RUN_BACKEND_BPF ? "bpf" : "module");
 	jw_string("cgroup", r->shown);
@@ -117,7 +125,7 @@ static void summary_text(const struct run *r, int status)
 
 	fflush(stdout);
 	fprintf(stderr, "clonegate run: %s exited with status %d; profile %s, mode %s, cgroup %s%s\n",
-		r->cmd, status, profile_name(r->profile, b1, sizeof(b1)),
+		r->cmd, status, run_profile_name(r, b1, sizeof(b1)),
 		mode_name(r->mode, b2, sizeof(b2)), r->shown,
 		r->backend == RUN_BACKEND_BPF ? ", backend bpf" : "");
 	if (r->have_scope)

@@ -17,7 +17,7 @@
 WL=/clonegate/bin/cg-workload
 # cg-workload exits with the errno of the last step that failed: set_tid's.
 SEED_REFUSED="clone3-newtime clone3-newns clone3-pidfd clone3-clear-sighand clone3-settid"
-tap_plan 35
+tap_plan 40
 
 # Linux's answer to every step, before the backend is involved.
 exits 0 "without a policy, Linux runs every step" $WL fork threads $SEED_REFUSED clone3-size96
@@ -50,6 +50,28 @@ check "the same rules are counted as audited" \
 exits 22 "enforce, gvisor-head: only NEWTIME is refused" \
 	$CG run --backend bpf --profile gvisor-head -- $WL clone3-newns clone3-pidfd clone3-clear-sighand clone3-newtime
 check "NEWNS, PIDFD and CLEAR_SIGHAND ran" sh -c "[ \$(grep -c ' ok\$' $tap_last) = 3 ]"
+
+# A profile from a file, with no module: C1 alone, for NEWTIME only, with EPERM.
+cat >/tmp/cli-bpf.profile <<'PROFILE'
+clonegate-profile 1
+name no-newtime
+base none
+clone-flags -NEWTIME
+rule C1 on
+errno C1 EPERM
+PROFILE
+exits 1 "a profile file: only its rule refuses, with its errno (EPERM)" \
+	$CG run --backend bpf --profile /tmp/cli-bpf.profile -- $WL fork clone3-settid clone3-newtime
+check "... set_tid (C3 off) and fork ran, NEWTIME got EPERM" \
+	sh -c "grep -q 'fork *ok' $tap_last && grep -q 'clone3-settid *ok' $tap_last && grep -q 'clone3-newtime *failed: .*(errno 1)' $tap_last"
+check "... the summary names the file's profile and counts C1 once" \
+	sh -c "grep -q 'profile no-newtime, mode enforce' $tap_last && grep -Eq '^  C1 +1 +0' $tap_last"
+printf 'clonegate-profile 1\nname bad\nrule C77 on\n' >/tmp/cli-bpf-bad.profile
+exits 2 "a bad profile file is refused before anything runs" \
+	$CG run --backend bpf --profile /tmp/cli-bpf-bad.profile -- $WL fork
+check "... naming the file and line, and CMD never ran" \
+	sh -c "grep -q '^/tmp/cli-bpf-bad.profile:3:' $tap_last && ! grep -q 'fork *ok' $tap_last"
+rm -f /tmp/cli-bpf.profile /tmp/cli-bpf-bad.profile
 
 $CG --json run --backend bpf --audit -- $WL clone3-newtime >/dev/null 2>/tmp/cli-bpf.json
 check "--json: the summary says backend bpf and lists C1 audited once" \

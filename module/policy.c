@@ -214,31 +214,35 @@ u64 cg_unshare_dropped_bits(const struct cg_profile_def *p, u64 flags)
 }
 
 /*
- * Who the joins' checks ask about: the caller as it is, or, after a user
- * namespace join earlier in the same pidfd call, the caller as gVisor's
- * Credentials.ForkIntoUserNamespace makes it: every capability in the
- * joined namespace, and so in its descendants, and none outside. Linux asks
- * its owner checks with the caller's credentials as they are (validate_nsset
- * commits the new ones only at the end), so gVisor can be stricter there,
- * never more permissive (docs/policy.md 7.5).
+ * Who the joins' checks ask about, and where its "own" capabilities are
+ * asked: the caller's user namespace, or the one joined earlier in the same
+ * pidfd call. Linux asks both with the caller's credentials as they are
+ * (validate_nsset() commits the new ones only at its end): the owner check
+ * with current_cred(), the own one in nsset->cred->user_ns, the joined
+ * namespace. gVisor asks both with the credentials its
+ * Credentials.ForkIntoUserNamespace gives (post_join): every capability in
+ * the joined namespace, and so in its descendants, and none outside. So
+ * gVisor can be stricter than Linux there, never more permissive
+ * (docs/policy.md 7.5).
  */
 struct cg_joiner {
 	const struct cred *cred;
-	struct user_namespace *joined;	/* NULL: no user namespace join */
+	struct user_namespace *own;
+	bool post_join;
 };
 
 static bool cg_joiner_cap(const struct cg_joiner *j, struct user_namespace *ns, int cap)
 {
-	if (!j->joined)
+	if (!j->post_join)
 		return cg_cred_has_cap(j->cred, ns, cap);
-	while (ns->level > j->joined->level)
+	while (ns->level > j->own->level)
 		ns = ns->parent;
-	return ns == j->joined;
+	return ns == j->own;
 }
 
 static bool cg_joiner_own_cap(const struct cg_joiner *j, int cap)
 {
-	return j->joined || cap_raised(j->cred->cap_effective, cap);
+	return cg_joiner_cap(j, j->own, cap);
 }
 
 /* CAP_SYS_ADMIN in the namespace's owner and in the joiner's own (S4, H17a, H18). */
@@ -297,7 +301,8 @@ static int cg_check_join_ns(const struct cg_profile_def *p, const struct cg_join
 			return CG_RULE_H18;
 		break;
 	case CG_CLONE_NEWNS:
-		if (CG_RULE_ON(p, CG_RULE_S5) &&
+		/* A mount namespace's owner may be unknown (task_ns.c): S6 still holds. */
+		if (CG_RULE_ON(p, CG_RULE_S5) && owner &&
 		    (!cg_joiner_cap(j, owner, CAP_SYS_ADMIN) ||
 		     !cg_joiner_own_cap(j, CAP_SYS_CHROOT) || !cg_joiner_own_cap(j, CAP_SYS_ADMIN)))
 			return CG_RULE_S5;
@@ -312,17 +317,17 @@ static int cg_check_join_ns(const struct cg_profile_def *p, const struct cg_join
 /*
  * One join's checks as gVisor makes them. After a user namespace join in
  * the same call, with the credentials that join gives (H16.creds, gVisor's
- * quirk): a refusal the caller's own credentials would not have met is
- * counted as H16.creds, so it stands apart from the rule's refusals Linux
- * makes too; with H16.creds off, the caller's own credentials decide.
+ * quirk): a refusal the caller's credentials as Linux asks them would not
+ * have met is counted as H16.creds, so it stands apart from the rule's
+ * refusals Linux makes too; with H16.creds off, Linux's way decides.
  */
 static int cg_decide_join_ns(const struct cg_profile_def *p, const struct cg_joiner *j,
 			     u64 type, struct user_namespace *owner, struct pid_namespace *pid_ns)
 {
-	const struct cg_joiner caller = { .cred = j->cred };
+	const struct cg_joiner caller = { .cred = j->cred, .own = j->own };
 	int r;
 
-	if (!j->joined || !CG_RULE_ON(p, CG_RULE_H16_CREDS))
+	if (!j->post_join || !CG_RULE_ON(p, CG_RULE_H16_CREDS))
 		return cg_check_join_ns(p, &caller, type, owner, pid_ns);
 	r = cg_check_join_ns(p, j, type, owner, pid_ns);
 	if (r == CG_RULE_NONE || cg_check_join_ns(p, &caller, type, owner, pid_ns) == r)
@@ -398,7 +403,7 @@ static struct user_namespace *cg_task_ns_owner(const struct cg_task_ns *ns, u64 
 static int cg_decide_pidfd_joins(const struct cg_profile_def *p, const struct cg_request *rq,
 				 struct task_struct *t)
 {
-	struct cg_joiner j = { .cred = current_cred() };
+	struct cg_joiner j = { .cred = current_cred(), .own = current_user_ns() };
 	struct user_namespace *owner;
 	u64 nstype = rq->nstype_arg, type;
 	struct cg_task_ns ns;
@@ -410,12 +415,14 @@ static int cg_decide_pidfd_joins(const struct cg_profile_def *p, const struct cg
 		r = cg_decide_join_user(p, ns.user);
 		if (r != CG_RULE_NONE)
 			goto out;
-		j.joined = ns.user;
+		j.own = ns.user;
+		j.post_join = true;
 	}
 	for (i = 0; i < ARRAY_SIZE(cg_pidfd_join_order); i++) {
 		type = cg_pidfd_join_order[i];
 		owner = cg_task_ns_owner(&ns, type);
-		if (!(nstype & type) || !owner)
+		/* No owner: a pid namespace already detached, or a mount one unknown. */
+		if (!(nstype & type) || (!owner && type != CG_CLONE_NEWNS))
 			continue;
 		r = cg_decide_join_ns(p, &j, type, owner, ns.pid);
 		if (r != CG_RULE_NONE)
@@ -465,7 +472,7 @@ static int cg_decide_setns_task(const struct cg_profile_def *p, const struct cg_
  */
 int cg_decide_setns(const struct cg_profile_def *p, const struct cg_request *rq)
 {
-	const struct cg_joiner caller = { .cred = current_cred() };
+	const struct cg_joiner caller = { .cred = current_cred(), .own = current_user_ns() };
 	const u64 t = rq->ns_type;
 
 	if (CG_RULE_ON(p, CG_RULE_S1) && !rq->ns_file_open)

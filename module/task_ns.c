@@ -12,14 +12,17 @@
  *
  * The one namespace the module cannot read through a kernel interface is
  * the mount namespace: struct mnt_namespace is private to fs/ (fs/mount.h),
- * and the exported way from a task to its ns_common (the nsfs file) takes a
- * reference whose release may sleep. At load, the module opens
- * /proc/self/ns/mnt, which nsfs backs with the loading process's own mount
- * namespace, and measures where the ns_common lies inside struct
- * mnt_namespace; the type and the operations it finds there are checked, so
- * a kernel laid out otherwise is noticed, not misread. If the file cannot
- * be opened (no /proc in the loader's view), the mount namespace's checks
- * on the pidfd path are left to Linux and the load says so.
+ * and the way from a task to its ns_common (the namespace operations'
+ * get(), reached through an nsfs file) takes a reference whose release may
+ * sleep. At load, where sleeping is fine, the module opens
+ * /proc/self/ns/mnt for the mount namespace operations, asks them for the
+ * loading task's own namespace (get(current), put() at once), and measures
+ * where that ns_common lies inside the struct mnt_namespace its nsproxy
+ * points to. Afterwards it only reads: the operations found at that offset
+ * are checked before the owner is asked, so a kernel laid out otherwise is
+ * noticed, not misread. If the file cannot be opened (no /proc in the
+ * loader's view), the owner stays unknown: S5 on the pidfd path is left to
+ * Linux (S6 needs no owner), and the load says so.
  */
 #include <linux/cgroup.h>
 #include <linux/cred.h>
@@ -45,30 +48,36 @@ static const struct proc_ns_operations *cg_mntns_ops;
 void cg_task_ns_init(void)
 {
 	struct mnt_namespace *mine = current->nsproxy->mnt_ns;
+	const struct proc_ns_operations *ops;
 	struct ns_common *ns;
 	struct file *file;
 	long off;
 
 	file = filp_open("/proc/self/ns/mnt", O_RDONLY, 0);
 	if (IS_ERR(file)) {
-		pr_warn("cannot open /proc/self/ns/mnt (%ld): the mount namespace's checks of a pidfd setns are left to Linux\n",
+		pr_warn("cannot open /proc/self/ns/mnt (%ld): S5 of a pidfd setns is left to Linux\n",
 			PTR_ERR(file));
 		return;
 	}
-	if (file_inode(file)->i_sb->s_magic != NSFS_MAGIC)
+	ops = NULL;
+	if (file_inode(file)->i_sb->s_magic == NSFS_MAGIC)
+		ops = get_proc_ns(file_inode(file))->ops;
+	filp_close(file, NULL);
+	if (!ops || ops->type != CLONE_NEWNS)
 		goto bad;
-	ns = get_proc_ns(file_inode(file));
+	/* This task's own mount namespace, whatever the file was. */
+	ns = ops->get(current);
+	if (!ns)
+		goto bad;
 	off = (long)((char *)ns - (char *)mine);
-	if (ns->ops->type != CLONE_NEWNS || off < 0 || off > CG_MNTNS_OFFSET_MAX ||
-	    off % sizeof(void *))
+	ops->put(ns);
+	if (off < 0 || off > CG_MNTNS_OFFSET_MAX || off % sizeof(void *))
 		goto bad;
 	cg_mntns_offset = off;
-	cg_mntns_ops = ns->ops;
-	filp_close(file, NULL);
+	cg_mntns_ops = ops;
 	return;
 bad:
-	pr_warn("/proc/self/ns/mnt is not this task's mount namespace: the mount namespace's checks of a pidfd setns are left to Linux\n");
-	filp_close(file, NULL);
+	pr_warn("/proc/self/ns/mnt gives no mount namespace operations: S5 of a pidfd setns is left to Linux\n");
 }
 
 /* The owner of @t's mount namespace, or NULL when the layout is unknown. */

@@ -11,13 +11,14 @@
 # refused from userns_create (U4.depth; C11 for clone3), the summary's counters are this
 # run's, the programs are gone when the run ends, 'clonegate status' says
 # whether the backend is active, the backend refuses to start while the
-# module polices a scope, and the module takes no scope while it runs.
+# module polices a scope, the module takes no scope while it runs, and a
+# workload runs on with Linux's answers when its run is killed.
 # Prints TAP; run by run_guest.sh after the module is loaded.
 . "$(dirname "$0")/tap.sh"
 WL=/clonegate/bin/cg-workload
 # cg-workload exits with the errno of the last step that failed: set_tid's.
 SEED_REFUSED="clone3-newtime clone3-newns clone3-pidfd clone3-clear-sighand clone3-settid"
-tap_plan 40
+tap_plan 44
 
 # Linux's answer to every step, before the backend is involved.
 exits 0 "without a policy, Linux runs every step" $WL fork threads $SEED_REFUSED clone3-size96
@@ -147,5 +148,25 @@ exits 2 "refused while the module polices a scope" $CG run --backend bpf -- true
 check "the message says why and what to do" grep -q "the two backends never police the same task" "$tap_last"
 $CG policy remove --cgroup /sys/fs/cgroup/cli-bpf >/dev/null 2>&1
 rmdir /sys/fs/cgroup/cli-bpf
+
+# The programs detached under a running workload: the run holds them, so
+# killing it (SIGKILL: no clean-up of its own) detaches them while CMD runs
+# on. CMD reports each step's status through a fifo and waits on another.
+mkfifo /tmp/cli-bpf.r1 /tmp/cli-bpf.go /tmp/cli-bpf.r2
+$CG run --backend bpf -- sh -c "$WL clone3-newtime >/dev/null; echo \$? >/tmp/cli-bpf.r1;
+	read x </tmp/cli-bpf.go; $WL clone3-newtime >/dev/null; echo \$? >/tmp/cli-bpf.r2" >/dev/null 2>&1 &
+runpid=$!
+r1=$(timeout 60 cat /tmp/cli-bpf.r1)
+check "attached: the workload's NEWTIME is refused (C1, EINVAL)" [ "$r1" = 22 ]
+kill -KILL $runpid
+wait $runpid 2>/dev/null
+check "the run killed: the programs went with it" sh -c "$CG status | grep -qx 'bpf backend: not active'"
+timeout 60 sh -c 'echo go >/tmp/cli-bpf.go'
+r2=$(timeout 60 cat /tmp/cli-bpf.r2)
+check "the workload runs on, now with Linux's answer: NEWTIME succeeds" [ "$r2" = 0 ]
+# Nothing removes the killed run's cgroup: it empties when CMD ends.
+timeout 60 sh -c "until grep -qx 'populated 0' /sys/fs/cgroup/clonegate.run.$runpid/cgroup.events; do sleep 0.1; done"
+check "its cgroup is left behind, empty, and can be removed" rmdir /sys/fs/cgroup/clonegate.run.$runpid
+rm -f /tmp/cli-bpf.r1 /tmp/cli-bpf.go /tmp/cli-bpf.r2
 rm -f /tmp/cli-bpf-nest.sh /tmp/cli-bpf.json
 tap_done

@@ -65,6 +65,7 @@
 #endif
 
 #include <linux/compat.h>
+#include <linux/delay.h>
 #include <linux/errno.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -579,6 +580,7 @@ struct cg_hook {
 	const char *symbol;
 	const char *covers;	/* what is lost without it, for the coverage report */
 	bool core;		/* the module refuses to load without it */
+	bool filtered;		/* ops holds a filter: free it once, and only once */
 	bool attached;
 	struct ftrace_ops ops;
 };
@@ -626,6 +628,19 @@ module_param_cb(coverage, &cg_coverage_ops, NULL, 0444);
 MODULE_PARM_DESC(coverage, "which kernel functions are hooked, and what each covers");
 
 /*
+ * ftrace_free_filter() frees the filter's hashes and leaves the ops
+ * pointing at them: a second call is a double free. A hook whose attach
+ * failed has freed its filter already, and the unload must not again.
+ */
+static void cg_hook_free_filter(struct cg_hook *h)
+{
+	if (!h->filtered)
+		return;
+	ftrace_free_filter(&h->ops);
+	h->filtered = false;
+}
+
+/*
  * Unload. After unregister_ftrace_function() returns, no callback runs and
  * none will (ftrace waits for callbacks in progress: they run with
  * preemption off). What may remain is a task that a callback redirected to
@@ -649,26 +664,41 @@ void cg_hooks_exit(void)
 			unregister_ftrace_function(&cg_hooks[i].ops);
 			cg_hooks[i].attached = false;
 		}
-		ftrace_free_filter(&cg_hooks[i].ops);
+		cg_hook_free_filter(&cg_hooks[i]);
 	}
 	synchronize_rcu_tasks();
 }
 
+/*
+ * register_ftrace_function() says EAGAIN when the function also has a BPF
+ * trampoline (fentry, as the BPF backend's on kernel_clone) that is being
+ * changed just then: sharing it with an IPMODIFY user needs the
+ * trampoline's lock, which ftrace may only try. The kernel expects the
+ * caller to try again; so do we, a bounded number of times.
+ */
+#define CG_HOOK_TRIES		50
+#define CG_HOOK_RETRY_MS	10
+
 static int cg_hook_attach(struct cg_hook *h)
 {
 	char buf[KSYM_NAME_LEN];
-	int ret;
+	int ret, tries = 0;
 
 	/* ftrace_set_filter() may edit the string it parses. */
 	strscpy(buf, h->symbol, sizeof(buf));
 	ret = ftrace_set_filter(&h->ops, buf, strlen(buf), 1);
 	if (ret)
 		return ret;
-	ret = register_ftrace_function(&h->ops);
+	h->filtered = true;
+	while ((ret = register_ftrace_function(&h->ops)) == -EAGAIN && ++tries < CG_HOOK_TRIES)
+		msleep(CG_HOOK_RETRY_MS);
 	if (ret) {
-		ftrace_free_filter(&h->ops);
+		cg_hook_free_filter(h);
 		return ret;
 	}
+	if (tries)
+		pr_info("%s hooked after %d tries (a BPF trampoline on it was changing)\n",
+			h->symbol, tries + 1);
 	h->attached = true;
 	return 0;
 }

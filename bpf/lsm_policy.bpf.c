@@ -35,12 +35,19 @@
  * It is ordinary data, not .rodata: the rules take a plain pointer to the
  * profile, and through one a compiler may fold a zero-initialised const
  * object's fields to zero. Counters are per CPU, summed by the reader.
+ *
+ * Decision events (cfg.events, set for a run, which reads them): one
+ * struct cg_event_decision per refusal or audit, as the module's
+ * tracepoint gives them, in this object's own ring buffer. Their context
+ * has no cwd and no cgroup path (no path walk in an LSM hook; the fields
+ * bits say so); a full buffer counts a loss instead.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include <clonegate/abi.h>
+#include <clonegate/events.h>
 #include <clonegate/lsm_policy.h>
 
 char LICENSE[] SEC("license") = "GPL";
@@ -53,9 +60,20 @@ char LICENSE[] SEC("license") = "GPL";
 /* x86-64 and ia32 syscall numbers of the calls that create tasks or user namespaces. */
 #define NR_CLONE3		435	/* the same on both ABIs */
 #define NR_X64_CLONE		56
+#define NR_X64_FORK		57
+#define NR_X64_VFORK		58
 #define NR_X64_UNSHARE		272
+#define NR_IA32_FORK		2
 #define NR_IA32_CLONE		120
+#define NR_IA32_VFORK		190
 #define NR_IA32_UNSHARE		310
+
+/* The context fields a decision event carries (see the top of this file). */
+#define CG_LSM_EVENT_FIELDS							\
+	(CG_FIELD_BIT(CG_FIELD_TIME) | CG_FIELD_BIT(CG_FIELD_THREAD_ID) |		\
+	 CG_FIELD_BIT(CG_FIELD_THREAD_START_TIME) | CG_FIELD_BIT(CG_FIELD_THREAD_GROUP_ID) | \
+	 CG_FIELD_BIT(CG_FIELD_THREAD_GROUP_START_TIME) | CG_FIELD_BIT(CG_FIELD_CREDENTIALS) | \
+	 CG_FIELD_BIT(CG_FIELD_PROCESS_NAME) | CG_FIELD_BIT(CG_FIELD_PARENT_THREAD_GROUP_ID))
 
 struct cg_lsm_config cfg;
 
@@ -73,6 +91,19 @@ struct {
 	__type(key, __u32);
 	__type(value, struct cg_lsm_count);
 } cg_lsm_counts SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 64 * 1024);
+} cg_lsm_events SEC(".maps");
+
+/* Decision events the ring buffer had no room for. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} cg_lsm_lost SEC(".maps");
 
 /* ---- facts about current, for decide_clone.h ----------------------------- */
 
@@ -144,6 +175,7 @@ static __always_inline bool cg_fact_has_sys_admin(void)
 struct cg_stash {
 	struct cg_clone_call call;
 	__u64 clone3_size;	/* clone3's size argument (A1) */
+	__u32 entry;		/* enum cg_entry, for the events */
 	__u8 armed;		/* a policed call: set by kernel_clone, taken by task_alloc */
 };
 
@@ -173,6 +205,68 @@ static __always_inline long cg_syscall_nr(struct task_struct *t)
 static __always_inline bool cg_ia32(struct task_struct *t)
 {
 	return BPF_CORE_READ(t, thread_info.status) & TS_COMPAT;
+}
+
+/* The entry point of syscall nr, for the events. */
+static __always_inline __u32 cg_entry(long nr, bool ia32)
+{
+	if (nr == NR_CLONE3)
+		return ia32 ? CG_ENTRY_IA32_CLONE3 : CG_ENTRY_CLONE3;
+	if (nr == (ia32 ? NR_IA32_CLONE : NR_X64_CLONE))
+		return ia32 ? CG_ENTRY_IA32_CLONE : CG_ENTRY_CLONE;
+	if (nr == (ia32 ? NR_IA32_FORK : NR_X64_FORK))
+		return ia32 ? CG_ENTRY_IA32_FORK : CG_ENTRY_FORK;
+	if (nr == (ia32 ? NR_IA32_VFORK : NR_X64_VFORK))
+		return ia32 ? CG_ENTRY_IA32_VFORK : CG_ENTRY_VFORK;
+	if (nr == (ia32 ? NR_IA32_UNSHARE : NR_X64_UNSHARE))
+		return ia32 ? CG_ENTRY_IA32_UNSHARE : CG_ENTRY_UNSHARE;
+	return CG_ENTRY_NONE;
+}
+
+/* A decision event (see the top of this file); the task is current. */
+static __always_inline void cg_emit(int rule, __u32 entry, __u64 flags)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	const struct cred *cred = BPF_CORE_READ(t, real_cred);
+	struct cg_event_decision *e;
+	__u32 zero = 0;
+	__u64 *lost;
+
+	e = bpf_ringbuf_reserve(&cg_lsm_events, sizeof(*e), 0);
+	if (!e) {
+		lost = bpf_map_lookup_elem(&cg_lsm_lost, &zero);
+		if (lost)
+			(*lost)++;
+		return;
+	}
+	/* The ring buffer hands out old memory: every field is written. */
+	__builtin_memset(e, 0, sizeof(*e));
+	e->hdr.type = CG_EVENT_DECISION;
+	e->hdr.size = sizeof(*e);
+	e->hdr.cpu = bpf_get_smp_processor_id();
+	e->hdr.time_ns = bpf_ktime_get_ns();
+	e->ctx.tid = BPF_CORE_READ(t, pid);
+	e->ctx.tgid = BPF_CORE_READ(t, tgid);
+	e->ctx.start_time_ns = BPF_CORE_READ(t, start_time);
+	e->ctx.group_start_time_ns = BPF_CORE_READ(t, group_leader, start_time);
+	e->ctx.cgroup_id = BPF_CORE_READ(t, cgroups, dfl_cgrp, kn, id);
+	e->ctx.creds.uid = BPF_CORE_READ(cred, uid.val);
+	e->ctx.creds.euid = BPF_CORE_READ(cred, euid.val);
+	e->ctx.creds.suid = BPF_CORE_READ(cred, suid.val);
+	e->ctx.creds.gid = BPF_CORE_READ(cred, gid.val);
+	e->ctx.creds.egid = BPF_CORE_READ(cred, egid.val);
+	e->ctx.creds.sgid = BPF_CORE_READ(cred, sgid.val);
+	e->ctx.fields = CG_LSM_EVENT_FIELDS;
+	e->ctx.parent_tgid = BPF_CORE_READ(t, real_parent, tgid);
+	bpf_get_current_comm(e->ctx.comm, sizeof(e->ctx.comm));
+	e->entry_point = entry;
+	e->rule = rule;
+	e->mode = cfg.mode;
+	e->err = cfg.profile.err[rule & (CG_RULE_SLOTS - 1)];
+	e->flags = flags;
+	e->scope_cgroup_id = cfg.cgroup_id;
+	e->profile = cfg.profile_id;
+	bpf_ringbuf_submit(e, 0);
 }
 
 static __always_inline void cg_count(__u32 rule, bool refused)
@@ -220,12 +314,17 @@ static __always_inline int cg_decide_stash(const struct cg_stash *s)
 	return cg_decide_clone_call(p, &s->call, CG_RULE_MAX);
 }
 
-/* Count a decision; the errno to fail the call with (0: let it go on). */
-static __always_inline int cg_verdict(int rule)
+/*
+ * Count a decision, and say it (cfg.events); the errno to fail the call
+ * with (0: let it go on). entry and flags: the call's, for the event.
+ */
+static __always_inline int cg_verdict(int rule, __u32 entry, __u64 flags)
 {
 	if (rule <= CG_RULE_NONE || rule >= CG_RULE_SLOTS)
 		return 0;
 	cg_count(rule, cfg.mode == CG_MODE_ENFORCE);
+	if (cfg.events)
+		cg_emit(rule, entry, flags);
 	if (cfg.mode != CG_MODE_ENFORCE)
 		return 0;
 	/* The loader filled in every rule's errno (the profile's or the catalogue's). */
@@ -256,6 +355,7 @@ int BPF_PROG(cg_lsm_kernel_clone, struct kernel_clone_args *args)
 	s->call.exit_signal = args->exit_signal;
 	s->call.set_tid = args->set_tid_size > 0;
 	s->call.clone3 = cg_syscall_nr(t) == NR_CLONE3;
+	s->entry = cg_entry(cg_syscall_nr(t), cg_ia32(t));
 	if (s->call.clone3) {
 		struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(t);
 
@@ -281,7 +381,7 @@ int BPF_PROG(cg_lsm_task_alloc, struct task_struct *task, unsigned long clone_fl
 		return 0;
 	s->armed = 0;
 	cg_count(CG_RULE_NONE, false);
-	return cg_verdict(cg_decide_stash(s));
+	return cg_verdict(cg_decide_stash(s), s->entry, s->call.flags);
 }
 
 SEC("lsm/userns_create")
@@ -291,7 +391,9 @@ int BPF_PROG(cg_lsm_userns_create, const struct cred *cred, int ret)
 	const struct cg_profile_def *p = &cfg.profile;
 	long nr = cg_syscall_nr(t);
 	bool ia32 = cg_ia32(t);
+	struct pt_regs *regs;
 	struct cg_stash *s;
+	__u64 flags;
 	int rule;
 
 	/* An LSM before this one refused: keep its answer. */
@@ -308,9 +410,15 @@ int BPF_PROG(cg_lsm_userns_create, const struct cred *cred, int ret)
 		/* Refused here: task_alloc never runs for this call. */
 		s->armed = 0;
 		cg_count(CG_RULE_NONE, false);
-		return cg_verdict(rule);
+		return cg_verdict(rule, s->entry, s->call.flags);
 	}
-	if (nr == (ia32 ? NR_IA32_UNSHARE : NR_X64_UNSHARE) && !(t->flags & PF_KTHREAD) && cg_in_scope())
-		return cg_verdict(cg_decide_newuser(p, CG_RULE_U4_DEPTH, CG_RULE_U4_IDS));
-	return 0;
+	if (nr != (ia32 ? NR_IA32_UNSHARE : NR_X64_UNSHARE) || (t->flags & PF_KTHREAD) || !cg_in_scope())
+		return 0;
+	/* An unshare with NEWUSER: the one unshare this backend checks. */
+	cg_count(CG_RULE_NONE, false);
+	regs = (struct pt_regs *)bpf_task_pt_regs(t);
+	/* unshare(flags): ebx on ia32, rdi on x86-64. */
+	flags = ia32 ? (__u32)BPF_CORE_READ(regs, bx) : BPF_CORE_READ(regs, di);
+	return cg_verdict(cg_decide_newuser(p, CG_RULE_U4_DEPTH, CG_RULE_U4_IDS), cg_entry(nr, ia32),
+			  flags);
 }

@@ -47,9 +47,9 @@ _clonegate()
 	policy)
 		case $verb in
 		'') COMPREPLY=($(compgen -W "apply remove list help" -- "$cur")) ;;
-		apply) COMPREPLY=($(compgen -W "--global --cgroup --mode --profile --json --help" -- "$cur")) ;;
-		remove) COMPREPLY=($(compgen -W "--global --cgroup --help" -- "$cur")) ;;
-		list) COMPREPLY=($(compgen -W "--json --help" -- "$cur")) ;;
+		apply) COMPREPLY=($(compgen -W "--global --cgroup --mode --profile --backend --json --help" -- "$cur")) ;;
+		remove) COMPREPLY=($(compgen -W "--global --cgroup --backend --help" -- "$cur")) ;;
+		list) COMPREPLY=($(compgen -W "--backend --json --help" -- "$cur")) ;;
 		esac ;;
 	profile)
 		case $verb in

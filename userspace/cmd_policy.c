@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* clonegate policy: apply, remove and list the module's scopes. */
+/*
+ * clonegate policy: apply, remove and list the module's scopes; with
+ * --backend bpf, the BPF backend's policies (cmd_policy_bpf.c).
+ */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <clonegate/lsm_policy.h>
 
 #include "cgroup.h"
 #include "cmds.h"
@@ -19,7 +24,7 @@
 static int apply_help(void)
 {
 	printf("Usage: clonegate policy apply { --global | --cgroup PATH } --mode MODE\n"
-	       "                              [--profile NAME] [--json]\n"
+	       "                              [--profile NAME] [--backend module|bpf] [--json]\n"
 	       "\n"
 	       "Police clone, clone3, fork, vfork, unshare and setns calls of every user\n"
 	       "task (--global) or of the tasks in a cgroup v2 subtree (--cgroup), with\n"
@@ -34,33 +39,43 @@ static int apply_help(void)
 	       "  --mode MODE     enforce: refuse with the profile's errno\n"
 	       "                  audit:   decide, count and log; Linux answers\n"
 	       "                  off:     keep the scope, check nothing\n"
-	       "  --profile NAME  default %s (see 'clonegate profile list')\n"
+	       "  --profile NAME  default %s (see 'clonegate profile list'); with\n"
+	       "                  --backend bpf, a profile file too\n"
+	       "  --backend B     module: the clonegate module (default)\n"
+	       "                  bpf: BPF LSM programs, pinned under %s (no\n"
+	       "                  module needed; the clone family only, see\n"
+	       "                  docs/policy.md \"The BPF backend\"); enforce or audit;\n"
+	       "                  its scopes may not overlap one another\n"
 	       "  --json          print the applied scope as JSON\n"
 	       "\n"
-	       "Needs CAP_SYS_ADMIN, from a task outside every enforcing or auditing scope.\n"
-	       "Enforce and audit are refused while a run of the BPF backend ('clonegate\n"
-	       "run --backend bpf') is attached: the two backends never police the same task.\n",
-	       cgroup_root() ?: "none", profile_name(CG_DEFAULT_PROFILE, NULL, 0));
+	       "The module needs CAP_SYS_ADMIN, from a task outside every enforcing or\n"
+	       "auditing scope; the BPF backend needs root. The two backends never police\n"
+	       "the same task: each refuses to enforce or audit while the other does.\n",
+	       cgroup_root() ?: "none", profile_name(CG_DEFAULT_PROFILE, NULL, 0), CG_LSM_PIN_DIR);
 	return EXIT_OK;
 }
 
 static int remove_help(void)
 {
-	printf("Usage: clonegate policy remove { --global | --cgroup PATH }\n"
+	printf("Usage: clonegate policy remove { --global | --cgroup PATH } [--backend module|bpf]\n"
 	       "\n"
 	       "Remove the policy of the host or of a cgroup v2 subtree (PATH as for\n"
-	       "'policy apply'). Needs CAP_SYS_ADMIN.\n");
+	       "'policy apply'). Needs CAP_SYS_ADMIN (the BPF backend: root). With\n"
+	       "--backend bpf, the pins go and the kernel detaches the programs.\n");
 	return EXIT_OK;
 }
 
 static int list_help(void)
 {
-	printf("Usage: clonegate policy list [--json]\n"
+	printf("Usage: clonegate policy list [--backend module|bpf] [--json]\n"
 	       "\n"
 	       "Every scope, most specific first (the order the module matches them):\n"
 	       "its cgroup (or 'global'), profile, mode, depth below the root cgroup, and\n"
 	       "the calls of its tasks that were checked, refused and audited. A scope\n"
-	       "whose cgroup was removed (rmdir) is dropped by the module and not listed.\n");
+	       "whose cgroup was removed (rmdir) is dropped by the module and not listed.\n"
+	       "\n"
+	       "With --backend bpf: every attached instance of the BPF backend, applied\n"
+	       "(HELD pin) or held by a 'clonegate run' (HELD run), with its counters.\n");
 	return EXIT_OK;
 }
 
@@ -71,8 +86,9 @@ static int do_policy_help(int argc, char **argv)
 	printf("Usage: clonegate policy { apply | remove | list | help } [OPTIONS]\n"
 	       "\n"
 	       "  apply  { --global | --cgroup PATH } --mode enforce|audit|off [--profile NAME]\n"
-	       "  remove { --global | --cgroup PATH }\n"
-	       "  list   [--json]\n"
+	       "         [--backend module|bpf]\n"
+	       "  remove { --global | --cgroup PATH } [--backend module|bpf]\n"
+	       "  list   [--backend module|bpf] [--json]\n"
 	       "\n"
 	       "'clonegate policy COMMAND --help' explains each one.\n");
 	return EXIT_OK;
@@ -86,6 +102,16 @@ static int parse_mode(const char *s)
 		return CG_MODE_AUDIT;
 	if (!strcmp(s, "off"))
 		return CG_MODE_OFF;
+	return -1;
+}
+
+/* --backend's argument: *bpf true for bpf, false for module; -1 (said) for neither. */
+static int parse_backend(const char *s, const char *where, bool *bpf)
+{
+	*bpf = !strcmp(s, "bpf");
+	if (*bpf || !strcmp(s, "module"))
+		return 0;
+	usage_err(where, "--backend takes 'module' or 'bpf'");
 	return -1;
 }
 
@@ -220,6 +246,7 @@ static int policy_apply(int argc, char **argv)
 		{ "cgroup",	required_argument,	NULL, 'c' },
 		{ "profile",	required_argument,	NULL, 'p' },
 		{ "mode",	required_argument,	NULL, 'm' },
+		{ "backend",	required_argument,	NULL, 'b' },
 		{ "json",	no_argument,		NULL, 'j' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ 0 }
@@ -229,14 +256,19 @@ static int policy_apply(int argc, char **argv)
 	struct scope_arg s = { .fd = -1 };
 	struct cg_policy p;
 	int opt, mode, id, fd, err, ret;
+	bool bpf = false;
 
 	optind = 0;
-	while ((opt = next_opt(argc, argv, ":gc:p:m:jh", opts, where)) != -1) {
+	while ((opt = next_opt(argc, argv, ":gc:p:m:b:jh", opts, where)) != -1) {
 		switch (opt) {
 		case 'g': s.global = true; break;
 		case 'c': s.cgroup = optarg; break;
 		case 'p': profile = optarg; break;
 		case 'm': mode_arg = optarg; break;
+		case 'b':
+			if (parse_backend(optarg, where, &bpf))
+				return EXIT_USAGE;
+			break;
 		case 'j': json_output = true; break;
 		case 'h': return apply_help();
 		default:  return EXIT_USAGE;
@@ -250,6 +282,10 @@ static int policy_apply(int argc, char **argv)
 	mode = parse_mode(mode_arg);
 	if (mode < 0)
 		return usage_err(where, "unknown mode '%s': use enforce, audit or off", mode_arg);
+	if (bpf)
+		return policy_apply_bpf(&(struct policy_bpf_args){
+			.where = where, .global = s.global, .cgroup = s.cgroup,
+			.profile = profile, .mode = mode });
 	id = profile_resolve(profile);
 	if (id < 0)
 		return EXIT_FAIL;
@@ -275,6 +311,7 @@ static int policy_remove(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "global",	no_argument,		NULL, 'g' },
 		{ "cgroup",	required_argument,	NULL, 'c' },
+		{ "backend",	required_argument,	NULL, 'b' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ 0 }
 	};
@@ -282,12 +319,17 @@ static int policy_remove(int argc, char **argv)
 	struct scope_arg s = { .fd = -1 };
 	struct cg_policy p;
 	int opt, fd, err, ret;
+	bool bpf = false;
 
 	optind = 0;
-	while ((opt = next_opt(argc, argv, ":gc:h", opts, where)) != -1) {
+	while ((opt = next_opt(argc, argv, ":gc:b:h", opts, where)) != -1) {
 		switch (opt) {
 		case 'g': s.global = true; break;
 		case 'c': s.cgroup = optarg; break;
+		case 'b':
+			if (parse_backend(optarg, where, &bpf))
+				return EXIT_USAGE;
+			break;
 		case 'h': return remove_help();
 		default:  return EXIT_USAGE;
 		}
@@ -295,6 +337,9 @@ static int policy_remove(int argc, char **argv)
 	ret = scope_check(&s, argc, argv, where);
 	if (ret >= 0)
 		return ret;
+	if (bpf)
+		return policy_remove_bpf(&(struct policy_bpf_args){
+			.where = where, .global = s.global, .cgroup = s.cgroup });
 
 	fd = policy_open(&s, &p);
 	if (fd < 0)
@@ -305,15 +350,33 @@ static int policy_remove(int argc, char **argv)
 
 static int policy_list(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "backend",	required_argument,	NULL, 'b' },
+		{ "json",	no_argument,		NULL, 'j' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ 0 }
+	};
 	const char *where = "clonegate policy list";
 	struct scopes t;
-	int fd, ret;
+	int opt, fd, ret;
+	bool bpf = false;
 
-	ret = parse_simple_opts(argc, argv, where, list_help);
-	if (ret >= 0)
-		return ret;
+	optind = 0;
+	while ((opt = next_opt(argc, argv, ":b:jh", opts, where)) != -1) {
+		switch (opt) {
+		case 'b':
+			if (parse_backend(optarg, where, &bpf))
+				return EXIT_USAGE;
+			break;
+		case 'j': json_output = true; break;
+		case 'h': return list_help();
+		default:  return EXIT_USAGE;
+		}
+	}
 	if (optind < argc)
 		return usage_err(where, "unexpected argument '%s'", argv[optind]);
+	if (bpf)
+		return policy_list_bpf();
 
 	fd = ctl_open_or_report();
 	if (fd < 0)

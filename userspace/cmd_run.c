@@ -54,8 +54,8 @@ static int run_help(void)
 	       "At the end, stderr gets a summary of every call that was refused, audited\n"
 	       "or had unshare bits dropped: rule, entry point, flags, errno, count and\n"
 	       "the first process that made it (pid and comm). The detail comes from the\n"
-	       "module's decision events (BPF; needs BTF); when they cannot be loaded,\n"
-	       "the summary falls back to the module's counters and says so.\n"
+	       "decision events (BPF; needs BTF); when they cannot be loaded, the summary\n"
+	       "falls back to the counters and says so.\n"
 	       "\n"
 	       "  --profile NAME        default %s (see 'clonegate profile list')\n"
 	       "  --audit               mode audit: Linux answers every call and the\n"
@@ -68,8 +68,8 @@ static int run_help(void)
 	       "  --backend module|bpf  who enforces: the clonegate module (default), or\n"
 	       "                        BPF LSM programs, for hosts that cannot load the\n"
 	       "                        module: clone, clone3, fork and vfork, and new\n"
-	       "                        user namespaces, any profile (a file too), counters\n"
-	       "                        without per-call detail (docs/policy.md, \"The BPF\n"
+	       "                        user namespaces, any profile (a file too), its\n"
+	       "                        own decision events (docs/policy.md, \"The BPF\n"
 	       "                        backend\"); refused while the module has a scope,\n"
 	       "                        and the module is refused while it runs\n"
 	       "  --json                the summary as one JSON object (on stderr)\n"
@@ -145,6 +145,24 @@ static int parse_opts(int argc, char **argv, struct run *r)
 	return -1;
 }
 
+/* --events FILE, opened for the JSON sink. EXIT_OK or EXIT_FAIL (reported). */
+static int open_events_file(struct run *r)
+{
+	if (!r->events_arg)
+		return EXIT_OK;
+	if (!strcmp(r->events_arg, "-")) {
+		r->events_out = stdout;
+	} else {
+		r->events_out = fopen(r->events_arg, "we");
+		if (!r->events_out) {
+			p_err("cannot open %s for writing: %s", r->events_arg, strerror(errno));
+			return EXIT_FAIL;
+		}
+	}
+	jw_set_output(r->events_out, true);
+	return EXIT_OK;
+}
+
 /*
  * Everything that can fail is checked before anything is created: the
  * module, root, the parent cgroup, the --events file. EXIT_OK or EXIT_FAIL
@@ -157,13 +175,9 @@ static int prepare(struct run *r)
 			p_err(NEED_ROOT);
 			return EXIT_FAIL;
 		}
-		if (r->events_arg) {
-			p_err("--events: the BPF backend has no decision events yet");
+		if (lsm_module_conflict("clonegate run --backend bpf") || run_open_parent(r))
 			return EXIT_FAIL;
-		}
-		if (run_lsm_check_module())
-			return EXIT_FAIL;
-		return run_open_parent(r);
+		return open_events_file(r);
 	}
 	r->ctl_fd = ctl_open();
 	if (r->ctl_fd < 0) {
@@ -182,19 +196,7 @@ static int prepare(struct run *r)
 		return EXIT_FAIL;
 	if (run_open_parent(r))
 		return EXIT_FAIL;
-	if (!r->events_arg)
-		return EXIT_OK;
-	if (!strcmp(r->events_arg, "-")) {
-		r->events_out = stdout;
-	} else {
-		r->events_out = fopen(r->events_arg, "we");
-		if (!r->events_out) {
-			p_err("cannot open %s for writing: %s", r->events_arg, strerror(errno));
-			return EXIT_FAIL;
-		}
-	}
-	jw_set_output(r->events_out, true);
-	return EXIT_OK;
+	return open_events_file(r);
 }
 
 /*
@@ -240,6 +242,7 @@ static void release(struct run *r)
 		jw_set_output(NULL, true);
 	}
 	ev_stream_close(r->stream);
+	run_lsm_stop(r);
 	if (r->parent_fd >= 0)
 		close(r->parent_fd);
 	if (r->ctl_fd >= 0)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* clonegate status: the module, its coverage, its scopes and its counters. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -31,8 +32,8 @@ static int status_help(void)
 	       "           outside every enforcing or auditing scope (as 'policy apply')\n"
 	       "  --json   one JSON object\n"
 	       "\n"
-	       "It also says how many runs of the BPF backend ('clonegate run --backend\n"
-	       "bpf') are active on the host.\n"
+	       "It also says whether the BPF backend is active on the host: its policies\n"
+	       "applied ('policy apply --backend bpf') and its runs ('run --backend bpf').\n"
 	       "\n"
 	       "Exit status 2 when the module is not loaded, or --reset was refused\n"
 	       "(then nothing is printed on stdout; stderr says whether the BPF backend\n"
@@ -144,18 +145,24 @@ static int status_reset(int fd)
 	return err ? -1 : 0;
 }
 
-/* The other backend: runs of 'clonegate run --backend bpf' on this host. */
+/* The other backend: its instances on this host, applied or held by runs. */
 static void print_bpf_backend(void)
 {
-	int n = lsm_policy_active();
+	struct lsm_instance *v;
+	int n = lsm_instances(&v), i, runs = 0;
 
-	if (n < 0)
+	if (n < 0) {
 		printf("bpf backend: unknown (%s)\n", strerror(-n));
-	else if (n == 0)
+		return;
+	}
+	for (i = 0; i < n; i++)
+		runs += !v[i].cfg.pinned;
+	free(v);
+	if (n == 0)
 		printf("bpf backend: not active\n");
 	else
-		printf("bpf backend: %d run%s active ('clonegate run --backend bpf')\n", n,
-		       n == 1 ? "" : "s");
+		printf("bpf backend: active, %d polic%s applied, %d run%s ('clonegate policy list --backend bpf')\n",
+		       n - runs, n - runs == 1 ? "y" : "ies", runs, runs == 1 ? "" : "s");
 }
 
 static void print_json(const struct cg_version *v, const struct cg_counters *c,
@@ -171,7 +178,7 @@ static void print_json(const struct cg_version *v, const struct cg_counters *c,
 	print_coverage();
 	jw_end_object();
 	jw_begin_object("bpf_backend");
-	jw_i64("active_runs", lsm_policy_active());
+	jw_i64("active", lsm_policy_active());
 	jw_end_object();
 	scopes_print(t, "");
 	jw_begin_object("counters");
@@ -238,8 +245,8 @@ int do_status(int argc, char **argv)
 	if (fd < 0) {
 		err = lsm_policy_active();
 		if (err > 0)
-			p_err("the BPF backend is active: %d run%s ('clonegate run --backend bpf')", err,
-			      err == 1 ? "" : "s");
+			p_err("the BPF backend is active: %d polic%s ('clonegate policy list --backend bpf')",
+			      err, err == 1 ? "y" : "ies");
 		return EXIT_FAIL;
 	}
 	if (reset && status_reset(fd)) {

@@ -6,6 +6,8 @@
 #ifndef CLONEGATE_CMDS_H
 #define CLONEGATE_CMDS_H
 
+#include <stdbool.h>
+
 #include <clonegate/abi.h>
 
 /* The profile 'policy apply' and 'run' use when none is named. */
@@ -19,5 +21,17 @@ int do_module(int argc, char **argv);	/* cmd_module.c */
 int do_events(int argc, char **argv);	/* cmd_events.c */
 int do_run(int argc, char **argv);	/* cmd_run.c */
 int do_version(int argc, char **argv);	/* cmd_version.c */
+
+/* cmd_policy_bpf.c: the policy verbs with --backend bpf, after their options. */
+struct policy_bpf_args {
+	const char *where;	/* "clonegate policy apply", for messages */
+	bool global;		/* --global, else --cgroup */
+	const char *cgroup;
+	const char *profile;	/* apply: a name or a file */
+	int mode;		/* apply: CG_MODE_* */
+};
+int policy_apply_bpf(const struct policy_bpf_args *a);
+int policy_remove_bpf(const struct policy_bpf_args *a);
+int policy_list_bpf(void);
 
 #endif /* CLONEGATE_CMDS_H */

@@ -4,10 +4,12 @@
  *
  * 'run' has its own poll loop (it waits for its command and for the
  * cgroup to empty), so the stream gives it an fd to poll and a consume
- * call, and hands each decoded event to a callback. Only the decision
- * program is loaded, and the kernel filters it to the run's cgroup: a
- * host's other tasks cost nothing. Lost events (ring buffer full, or a
- * record this build cannot read) are counted, not guessed at.
+ * call, and hands each decoded event to a callback. With the module,
+ * only the decision program is loaded, and the kernel filters it to the
+ * run's cgroup: a host's other tasks cost nothing. With the BPF backend,
+ * its own programs write the decisions to a ring buffer of their own, and
+ * the stream reads that (ev_stream_open_rb()). Lost events (ring buffer
+ * full, or a record this build cannot read) are counted, not guessed at.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,7 +22,9 @@
 #include "skel.h"
 
 struct ev_stream {
-	struct clone_events_bpf *skel;
+	struct clone_events_bpf *skel;		/* the module's decisions, or NULL */
+	ev_stream_lost_fn lost;			/* the ring buffer's losses, without skel */
+	void *lost_ctx;
 	struct ring_buffer *rb;
 	long long realtime_off;
 	ev_stream_cb cb;
@@ -41,7 +45,7 @@ static int stream_record(void *ctx, void *data, size_t len)
 	return 0;
 }
 
-struct ev_stream *ev_stream_open(int cgfd, ev_stream_cb cb, void *ctx, char *why, size_t len)
+static struct ev_stream *stream_new(ev_stream_cb cb, void *ctx, char *why, size_t len)
 {
 	struct ev_stream *s = calloc(1, sizeof(*s));
 
@@ -51,17 +55,44 @@ struct ev_stream *ev_stream_open(int cgfd, ev_stream_cb cb, void *ctx, char *why
 	}
 	s->cb = cb;
 	s->ctx = ctx;
-	s->skel = skel_load_decisions(cgfd, why, len);
-	if (!s->skel)
-		goto fail;
 	s->realtime_off = ev_realtime_offset();
-	s->rb = ring_buffer__new(skel_events_fd(s->skel), stream_record, s, NULL);
-	if (!s->rb) {
-		snprintf(why, len, "opening the ring buffer: %s", strerror(errno));
-		goto fail;
-	}
 	return s;
-fail:
+}
+
+/* Read ring buffer rb_fd; 0, or -1 with why set. */
+static int stream_read(struct ev_stream *s, int rb_fd, char *why, size_t len)
+{
+	s->rb = ring_buffer__new(rb_fd, stream_record, s, NULL);
+	if (s->rb)
+		return 0;
+	snprintf(why, len, "opening the ring buffer: %s", strerror(errno));
+	return -1;
+}
+
+struct ev_stream *ev_stream_open(int cgfd, ev_stream_cb cb, void *ctx, char *why, size_t len)
+{
+	struct ev_stream *s = stream_new(cb, ctx, why, len);
+
+	if (!s)
+		return NULL;
+	s->skel = skel_load_decisions(cgfd, why, len);
+	if (s->skel && !stream_read(s, skel_events_fd(s->skel), why, len))
+		return s;
+	ev_stream_close(s);
+	return NULL;
+}
+
+struct ev_stream *ev_stream_open_rb(int rb_fd, ev_stream_lost_fn lost, void *lost_ctx,
+				    ev_stream_cb cb, void *ctx, char *why, size_t len)
+{
+	struct ev_stream *s = stream_new(cb, ctx, why, len);
+
+	if (!s)
+		return NULL;
+	s->lost = lost;
+	s->lost_ctx = lost_ctx;
+	if (!stream_read(s, rb_fd, why, len))
+		return s;
 	ev_stream_close(s);
 	return NULL;
 }
@@ -82,7 +113,10 @@ unsigned long long ev_stream_lost(struct ev_stream *s)
 {
 	unsigned long long sum = 0;
 
-	skel_dropped(s->skel, CG_EVENT_DECISION, &sum);
+	if (s->skel)
+		skel_dropped(s->skel, CG_EVENT_DECISION, &sum);
+	else if (s->lost)
+		sum = s->lost(s->lost_ctx);
 	return sum + s->skipped;
 }
 

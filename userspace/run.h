@@ -78,14 +78,14 @@ int run_apply_policy(struct run *r);
 bool run_teardown(struct run *r);
 
 /*
- * run_lsm.c: --backend bpf. Refuse while the module polices anything (the
- * backends never police the same task), attach the programs to the
- * cgroup, and at the end take their counters into the summary's fields.
- * EXIT_OK or EXIT_FAIL (reported).
+ * run_lsm.c: --backend bpf. Attach the programs to the cgroup (unless
+ * another BPF scope covers it) and read their decision events, and at the
+ * end take their counters into the summary's fields. EXIT_OK or EXIT_FAIL
+ * (reported).
  */
-int run_lsm_check_module(void);
 int run_lsm_start(struct run *r);
 void run_lsm_finish(struct run *r);
+void run_lsm_stop(struct run *r);	/* detach: after the summary and the stream */
 
 /* run_spawn.c: start CMD in the cgroup and wait for it (see there). */
 int run_spawn(struct run *r, char **argv, int *status);

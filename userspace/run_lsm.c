@@ -4,6 +4,8 @@
  * module's: no scope is applied; the BPF LSM programs (lsm_policy.c) are
  * attached to the run's cgroup instead, held for as long as the run lasts,
  * and their counters, which only this run's tasks move, fill the summary.
+ * Their decision events come from the programs' own ring buffer, through
+ * the same stream and summary as the module's.
  *
  * The two backends never police the same task: while the module has any
  * scope that enforces or audits, the BPF backend refuses to start (a global
@@ -15,43 +17,35 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ctl.h"
 #include "diag.h"
+#include "ev_stream.h"
 #include "lsm_policy.h"
 #include "run.h"
 
-int run_lsm_check_module(void)
+static unsigned long long lsm_events_lost(void *lp)
 {
-	struct cg_scope_info *sc = NULL;
-	__u32 n = 0, i, active = 0;
-	int fd = ctl_open(), err;
-
-	if (fd < 0)
-		return EXIT_OK;		/* no module: nothing else polices */
-	err = ctl_list(fd, &sc, &n, NULL);
-	close(fd);
-	if (err) {
-		p_err("cannot list the module's scopes: %s", ctl_strerror(err));
-		return EXIT_FAIL;
-	}
-	for (i = 0; i < n; i++)
-		active += sc[i].mode != CG_MODE_OFF;
-	free(sc);
-	if (!active)
-		return EXIT_OK;
-	p_err("the clonegate module polices %u scope(s) (see 'clonegate policy list'): the two backends never police the same task; remove them, or run without --backend bpf",
-	      active);
-	return EXIT_FAIL;
+	return lsm_policy_events_lost(lp);
 }
 
 int run_lsm_start(struct run *r)
 {
-	r->lsm = lsm_policy_start(&r->bpf_profile.def, r->mode, r->cgroup_fd);
+	struct lsm_scope scope = {
+		.cgroup_fd = r->cgroup_fd, .cgroup_id = r->cgroup_id, .cgroup_path = r->shown,
+		.events = true,
+	};
+
+	if (lsm_scope_conflict(&scope, "clonegate run"))
+		return EXIT_FAIL;
+	r->lsm = lsm_policy_start(&r->bpf_profile, r->mode, &scope);
 	if (!r->lsm)
 		return EXIT_FAIL;
-	snprintf(r->no_events_why, sizeof(r->no_events_why),
-		 "the BPF backend counts per rule and has no decision events yet");
-	return EXIT_OK;
+	r->stream = ev_stream_open_rb(lsm_policy_events_fd(r->lsm), lsm_events_lost, r->lsm,
+				      run_on_event, r, r->no_events_why, sizeof(r->no_events_why));
+	if (r->stream)
+		return EXIT_OK;
+	p_err("%scannot collect the BPF backend's decision events: %s",
+	      r->events_out ? "--events: " : "", r->no_events_why);
+	return r->events_out ? EXIT_FAIL : EXIT_OK;
 }
 
 void run_lsm_finish(struct run *r)
@@ -62,9 +56,8 @@ void run_lsm_finish(struct run *r)
 
 	if (!r->lsm)
 		return;
+	/* Still attached: the stream's losses are read from it (run_lsm_stop()). */
 	err = lsm_policy_counts(r->lsm, &checked, r->after.refused, r->after.audited);
-	lsm_policy_stop(r->lsm);
-	r->lsm = NULL;
 	if (err) {
 		p_err("reading the BPF backend's counters: %s", strerror(-err));
 		return;
@@ -78,4 +71,10 @@ void run_lsm_finish(struct run *r)
 		r->scope.audited += r->after.audited[j];
 	}
 	r->have_scope = true;
+}
+
+void run_lsm_stop(struct run *r)
+{
+	lsm_policy_stop(r->lsm);
+	r->lsm = NULL;
 }

@@ -123,6 +123,40 @@ static inline void t_reap_all(void)
 		;
 }
 
+/* ---- the module and the command, where the test guest has them ---- */
+
+static inline const char *t_module_path(void)
+{
+	const char *p = getenv("CLONEGATE_KO");
+
+	return p && *p ? p : "/clonegate/clonegate.ko";
+}
+
+/* Load clonegate.ko (t_module_path()): 0 or -errno. */
+static inline int t_module_load(void)
+{
+	int fd = open(t_module_path(), O_RDONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+static inline int t_module_unload(void)
+{
+	return syscall(SYS_delete_module, "clonegate", 0) ? -errno : 0;
+}
+
+/* The clonegate command: CLONEGATE_BIN, else the guest's. */
+static inline const char *t_cli(void)
+{
+	const char *p = getenv("CLONEGATE_BIN");
+
+	return p && *p ? p : "/clonegate/bin/clonegate";
+}
+
 /* ---- the control device ---- */
 
 static inline int t_ctl_fd(void)

@@ -42,13 +42,6 @@
 #define EV_MARKER_RETRY_MS	200	/* silence before another marker is sent */
 #define EV_LINE_MAX		4096
 
-static inline const char *ev_cli(void)
-{
-	const char *p = getenv("CLONEGATE_BIN");
-
-	return p && *p ? p : "/clonegate/bin/clonegate";
-}
-
 static inline long long ev_now_ns(clockid_t id)
 {
 	struct timespec ts;
@@ -81,7 +74,7 @@ static inline int ev_start(struct ev_collector *c, bool pipe_stdout, const char 
 
 	memset(c, 0, sizeof(*c));
 	c->out_fd = -1;
-	argv[n++] = ev_cli();
+	argv[n++] = t_cli();
 	argv[n++] = "events";
 	while (*args && n < 31)
 		argv[n++] = *args++;
@@ -479,7 +472,7 @@ static inline int ev_cli_run(const char *const *args)
 	int n = 0, st;
 	pid_t p;
 
-	argv[n++] = ev_cli();
+	argv[n++] = t_cli();
 	while (*args && n < 15)
 		argv[n++] = *args++;
 	argv[n] = NULL;

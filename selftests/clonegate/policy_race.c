@@ -357,29 +357,6 @@ TEST_F(race, kernel_copy_decides)
 /* Cycles per run: UNLOAD_CYCLES overrides (the hardening runs use 100). */
 #define CYCLES_DEFAULT	10
 
-static const char *t_module_path(void)
-{
-	const char *p = getenv("CLONEGATE_KO");
-
-	return p ? p : "/clonegate/clonegate.ko";
-}
-
-static int t_load(void)
-{
-	int fd = open(t_module_path(), O_RDONLY | O_CLOEXEC), ret;
-
-	if (fd < 0)
-		return -errno;
-	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
-	close(fd);
-	return ret;
-}
-
-static int t_unload(void)
-{
-	return syscall(SYS_delete_module, "clonegate", 0) ? -errno : 0;
-}
-
 static void *t_thread_noop(void *arg)
 {
 	return arg;
@@ -494,9 +471,9 @@ TEST_F_TIMEOUT(race, unload_under_load, 1800)
 		ASSERT_EQ(0, t_apply(self->cg.fd, CG_SCOPE_CGROUP, 0, CG_MODE_ENFORCE));
 		ASSERT_EQ(0, t_apply(self->cg.fd, CG_SCOPE_CGROUP, 0, CG_MODE_OFF));
 		ASSERT_EQ(0, t_apply(self->cg.fd, CG_SCOPE_CGROUP, 0, CG_MODE_ENFORCE));
-		ret = t_unload();
+		ret = t_module_unload();
 		ASSERT_EQ(0, ret) TH_LOG("unload, cycle %d: %d", i, ret);
-		ret = t_load();
+		ret = t_module_load();
 		ASSERT_EQ(0, ret) TH_LOG("load, cycle %d: %d", i, ret);
 	}
 	for (w = 0; w < 2; w++) {

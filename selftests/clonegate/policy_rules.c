@@ -15,13 +15,20 @@
  * the row's rule, audit audits it, off moves nothing.
  *
  * Built twice: 64-bit (x86-64 entry points) and -m32 (ia32 int 0x80 entry
- * points, and the ioctls through compat).
+ * points, and the ioctls through compat). policy_rules_bpf.c builds the
+ * same rows against the BPF backend instead of the module (T_BPF,
+ * rules_bpf.h): enforce and audit, each row's answer from docs/policy.md's
+ * coverage table.
  */
 #include "cg_test.h"
 #include "kselftest_harness.h"
 #include "exiting_task.h"
 
 #define T_LINUX	1000	/* expected: whatever Linux answered in the baseline */
+
+#ifndef T_BPF
+#define T_BPF	0	/* 1: against the BPF backend (policy_rules_bpf.c) */
+#endif
 
 enum subject_state {
 	S_ROOT,
@@ -527,6 +534,10 @@ static struct outcome t_run(const struct row *r, const struct t_cgroup *cg)
 #define P_SEED	CG_PROFILE_GVISOR_21D66119
 #define P_8623	CG_PROFILE_GVISOR_8623C872
 #define SIGCHLD_ 17
+
+#if T_BPF
+#include "rules_bpf.h"
+#endif
 
 static const struct row rows_allowed[] = {
 	CLONE("fork via clone", S_ROOT, SIGCHLD_, 0, T_LINUX),
@@ -1161,7 +1172,7 @@ static const struct row rows_c5_c6_setns[] = {
 /* ---- the fixture: one cgroup scope per test, one variant per mode ---- */
 
 FIXTURE(rules) {
-	struct t_cgroup cg;
+	struct t_cgroup cg;	/* T_BPF: the binary's cgroups instead (rules_bpf.h) */
 	bool ready;
 };
 
@@ -1171,17 +1182,34 @@ FIXTURE_VARIANT(rules) {
 
 FIXTURE_VARIANT_ADD(rules, enforce) { .mode = CG_MODE_ENFORCE };
 FIXTURE_VARIANT_ADD(rules, audit) { .mode = CG_MODE_AUDIT };
+#if !T_BPF
+/* The BPF backend has no mode off: a policy is attached or it is not. */
 FIXTURE_VARIANT_ADD(rules, off) { .mode = CG_MODE_OFF };
+#endif
 
 FIXTURE_SETUP(rules)
 {
+#if T_BPF
+	self->cg.fd = -1;
+#else
 	T_CGROUP_SETUP(self, "rules");
+#endif
 	self->ready = true;
 }
 
 FIXTURE_TEARDOWN(rules)
 {
 	t_cgroup_teardown(&self->cg);
+}
+
+#if !T_BPF
+static uint64_t t_sum(const __u64 *v, int n)
+{
+	uint64_t s = 0;
+
+	while (n--)
+		s += v[n];
+	return s;
 }
 
 static int t_entry_of(const struct row *r)
@@ -1198,15 +1226,6 @@ static int t_entry_of(const struct row *r)
 	};
 
 	return T_IA32 ? e32[r->call] : e64[r->call];
-}
-
-static uint64_t t_sum(const __u64 *v, int n)
-{
-	uint64_t s = 0;
-
-	while (n--)
-		s += v[n];
-	return s;
 }
 
 static void t_run_rows(struct __test_metadata *_metadata, FIXTURE_DATA(rules) *self,
@@ -1294,10 +1313,17 @@ static void t_run_rows(struct __test_metadata *_metadata, FIXTURE_DATA(rules) *s
 		}
 	}
 }
+#endif /* T_BPF */
 
+#if T_BPF
+#define RULE_TEST(name, table) \
+	TEST_F(rules, name) { t_run_rows_bpf(_metadata, variant->mode, table, \
+					     sizeof(table) / sizeof(table[0])); }
+#else
 #define RULE_TEST(name, table) \
 	TEST_F(rules, name) { t_run_rows(_metadata, self, variant->mode, table, \
 					 sizeof(table) / sizeof(table[0])); }
+#endif
 
 RULE_TEST(allowed, rows_allowed)
 RULE_TEST(A1_clone3_size, rows_a1)

@@ -145,23 +145,51 @@ out:
 	return ret;
 }
 
+/*
+ * The cgroup id of the pinned policy whose cgroup, once at @arg, was
+ * removed (it polices nothing, and its path no longer opens); 0 if none.
+ */
+static __u64 gone_scope(const char *arg)
+{
+	const char *root = cgroup_root(), *rel = arg;
+	struct lsm_instance *v;
+	__u64 id = 0;
+	int n, i;
+
+	if (root && !strncmp(arg, root, strlen(root)) && arg[strlen(root)] == '/')
+		rel = arg + strlen(root);
+	n = lsm_instances(&v);
+	for (i = 0; i < n; i++) {
+		const char *p = v[i].cfg.cgroup_path;
+
+		if (v[i].gone && v[i].cfg.pinned && !strcmp(p + (*rel != '/'), rel))
+			id = v[i].cfg.cgroup_id;
+	}
+	free(v);
+	return id;
+}
+
 int policy_remove_bpf(const struct policy_bpf_args *a)
 {
-	struct lsm_scope s;
-	char *shown, dir[LSM_PIN_DIR_LEN];
+	struct lsm_scope s = { .cgroup_fd = -1 };
+	char *shown = NULL, dir[LSM_PIN_DIR_LEN];
+	__u64 gone = 0;
 	int err, ret = EXIT_FAIL;
 
 	if (geteuid() != 0) {
 		p_err(NEED_ROOT_BPF);
 		return EXIT_FAIL;
 	}
-	if (open_scope(a, &s, &shown))
+	if (!a->global)
+		gone = gone_scope(a->cgroup);
+	if (!gone && open_scope(a, &s, &shown))
 		goto out;
-	lsm_pin_dir(s.cgroup_id, dir, sizeof(dir));
+	lsm_pin_dir(gone ?: s.cgroup_id, dir, sizeof(dir));
+	lsm_unpin_leftovers(dir);
 	err = lsm_unpin_wait(dir);
 	if (err == -ENOENT)
 		p_err("%s has no BPF backend policy to remove (see 'clonegate policy list --backend bpf')",
-		      a->global ? "the host" : shown);
+		      a->global ? "the host" : shown ?: a->cgroup);
 	else if (err == -ETIMEDOUT)
 		p_err("the pins in %s are gone, but the kernel had not detached the programs after %d s",
 		      dir, LSM_REMOVE_WAIT_MS / 1000);
@@ -199,6 +227,7 @@ static void print_instance_json(const struct lsm_instance *in)
 	else
 		jw_null("cgroup");
 	jw_u64("cgroup_id", c->cgroup_id);
+	jw_bool("cgroup_removed", in->gone);
 	jw_string("profile", c->profile_name);
 	jw_string("mode", mode_name(c->mode, b, sizeof(b)));
 	jw_string("held_by", c->pinned ? "pin" : "run");
@@ -215,11 +244,11 @@ static void print_instance(const struct lsm_instance *in, int width)
 	char b[32];
 
 	sum_rules(in, &refused, &audited);
-	printf("%-*s  %-16s %-7s %-4s %12llu %12llu %12llu\n", width,
+	printf("%-*s  %-16s %-7s %-4s %12llu %12llu %12llu%s\n", width,
 	       c->cgroup_scope ? c->cgroup_path : "global", c->profile_name,
 	       mode_name(c->mode, b, sizeof(b)), c->pinned ? "pin" : "run",
 	       (unsigned long long)in->checked, (unsigned long long)refused,
-	       (unsigned long long)audited);
+	       (unsigned long long)audited, in->gone ? "  (cgroup removed)" : "");
 }
 
 int policy_list_bpf(void)

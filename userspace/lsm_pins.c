@@ -66,46 +66,88 @@ int lsm_unpin(const char *dir)
 	return err;
 }
 
-/* The program id behind a pinned link, or 0. */
-static __u32 pinned_prog_id(const char *dir)
-{
-	struct bpf_link_info info;
-	__u32 len = sizeof(info);
-	char path[PATH_MAX];
-	int fd;
+#define NLINKS	3	/* CG_LSM_PIN_LINKS */
 
-	snprintf(path, sizeof(path), "%s/task_alloc", dir);
-	fd = bpf_obj_get(path);
-	if (fd < 0)
-		return 0;
-	memset(&info, 0, sizeof(info));
-	if (bpf_obj_get_info_by_fd(fd, &info, &len))
-		info.prog_id = 0;
-	close(fd);
-	return info.prog_id;
+/* The program ids behind a directory's pinned links (0 where there is none). */
+static void pinned_prog_ids(const char *dir, __u32 ids[NLINKS])
+{
+	static const char *const files[NLINKS] = { CG_LSM_PIN_LINKS };
+	struct bpf_link_info info;
+	char path[PATH_MAX];
+	__u32 len;
+	int i, fd;
+
+	for (i = 0; i < NLINKS; i++) {
+		ids[i] = 0;
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		fd = bpf_obj_get(path);
+		if (fd < 0)
+			continue;
+		memset(&info, 0, sizeof(info));
+		len = sizeof(info);
+		if (!bpf_obj_get_info_by_fd(fd, &info, &len))
+			ids[i] = info.prog_id;
+		close(fd);
+	}
 }
 
 /*
- * The last reference to a link may be dropped in a work item (6.12 always
- * does): the programs can still run for a moment after their pins are
- * gone. So wait, up to LSM_REMOVE_WAIT_MS, until the kernel has let the
- * task_alloc program go, so that 'policy remove' is done when it returns.
+ * The last reference to a link may be dropped after an RCU grace period or
+ * in a work item (6.12 always defers it): the programs can still run for a
+ * moment after their pins are gone. So wait, up to LSM_REMOVE_WAIT_MS,
+ * until the kernel has let every one of them go, so that the policy is
+ * gone when 'policy remove' (or the replacing 'apply') returns.
  */
 int lsm_unpin_wait(const char *dir)
 {
-	__u32 id = pinned_prog_id(dir);
-	int err = lsm_unpin(dir), fd, ms;
+	__u32 ids[NLINKS];
+	int err, fd, ms, i;
 
-	if (err || !id)
+	pinned_prog_ids(dir, ids);
+	err = lsm_unpin(dir);
+	if (err)
 		return err;
-	for (ms = 0; ms < LSM_REMOVE_WAIT_MS; ms += 10) {
-		fd = bpf_prog_get_fd_by_id(id);
-		if (fd < 0)
-			return errno == ENOENT ? 0 : -errno;
-		close(fd);
-		usleep(10000);
+	for (i = 0; i < NLINKS; i++) {
+		for (ms = 0; ids[i]; ms += 10) {
+			fd = bpf_prog_get_fd_by_id(ids[i]);
+			if (fd < 0 && errno == ENOENT)
+				break;
+			if (fd < 0)
+				return -errno;
+			close(fd);
+			if (ms >= LSM_REMOVE_WAIT_MS)
+				return -ETIMEDOUT;
+			usleep(10000);
+		}
 	}
-	return -ETIMEDOUT;
+	return 0;
+}
+
+/*
+ * What an 'apply' killed halfway leaves: "<dir>_new_<pid>" (pinned, not yet
+ * renamed) or "<dir>_old_<pid>" (renamed away, not yet unpinned). Both
+ * still hold programs attached to the scope; the next apply or remove of
+ * the scope takes them away.
+ */
+void lsm_unpin_leftovers(const char *dir)
+{
+	const char *name = strrchr(dir, '/') + 1;
+	size_t n = strlen(name);
+	char path[PATH_MAX];
+	struct dirent *d;
+	DIR *top;
+
+	top = opendir(CG_LSM_PIN_DIR);
+	if (!top)
+		return;
+	while ((d = readdir(top))) {
+		if (strncmp(d->d_name, name, n) ||
+		    (strncmp(d->d_name + n, "_new_", 5) && strncmp(d->d_name + n, "_old_", 5)))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", CG_LSM_PIN_DIR, d->d_name);
+		lsm_unpin(path);
+	}
+	closedir(top);
 }
 
 /* One map of an instance's program: its configuration or its counters. */
@@ -169,6 +211,35 @@ static int read_instance(int fd, struct lsm_instance *in)
 	return 1;
 }
 
+/*
+ * Where each scope's cgroup is now: the path it had when applied may have
+ * been renamed, or the cgroup removed (then the instance polices nothing
+ * and is marked gone). One walk of the cgroup v2 mount for all of them.
+ */
+static void refresh_paths(struct lsm_instance *v, int n)
+{
+	__u64 *ids = calloc(n ?: 1, sizeof(*ids));
+	char **paths = calloc(n ?: 1, sizeof(*paths));
+	int i;
+
+	if (!ids || !paths)
+		goto out;
+	for (i = 0; i < n; i++)
+		ids[i] = v[i].known && v[i].cfg.cgroup_scope ? v[i].cfg.cgroup_id : 0;
+	cgroup_paths(ids, paths, n);
+	for (i = 0; i < n; i++) {
+		if (!ids[i])
+			continue;
+		v[i].gone = !paths[i];
+		if (paths[i])
+			snprintf(v[i].cfg.cgroup_path, sizeof(v[i].cfg.cgroup_path), "%s", paths[i]);
+		free(paths[i]);
+	}
+out:
+	free(ids);
+	free(paths);
+}
+
 int lsm_instances(struct lsm_instance **out)
 {
 	struct lsm_instance *v = NULL, *nv;
@@ -198,6 +269,7 @@ int lsm_instances(struct lsm_instance **out)
 		free(v);
 		return -errno;
 	}
+	refresh_paths(v, n);
 	*out = v;
 	return n;
 }
@@ -247,6 +319,9 @@ int lsm_scope_conflict(const struct lsm_scope *scope, const char *what)
 			      what, v[i].prog_id);
 			break;
 		}
+		/* A removed cgroup's policy polices nothing. */
+		if (v[i].gone)
+			continue;
 		/* The scope's own pinned policy is replaced, not overlapped. */
 		if (scope->pinned && c->pinned && c->cgroup_id == scope->cgroup_id)
 			continue;

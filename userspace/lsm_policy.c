@@ -288,30 +288,47 @@ static int pin_all(struct lsm_policy *lp, const char *dir)
 }
 
 /*
- * Pin in CG_LSM_PIN_DIR/<name> (see clonegate/lsm_policy.h), replacing what
- * the scope had there. Pinned under a temporary name first, so a failure
- * leaves the old policy as it was; the new programs are attached already,
- * so the old ones may go before the rename.
+ * Pin in CG_LSM_PIN_DIR/<name> (see clonegate/lsm_pins.h), replacing what
+ * the scope had there, so that a failure at any step leaves the old policy
+ * attached and pinned where it was: the new one is pinned under a
+ * temporary name, the old directory renamed away, the new one renamed into
+ * place (the old renamed back if that fails), and only then is the old one
+ * unpinned, and waited for until the kernel has detached it.
  */
 int lsm_policy_pin(struct lsm_policy *lp)
 {
 	const struct cg_lsm_config *cfg = &lp->skel->bss->cfg;
-	char dir[LSM_PIN_DIR_LEN], tmp[LSM_PIN_DIR_LEN + 32];
+	char dir[LSM_PIN_DIR_LEN], tmp[LSM_PIN_DIR_LEN + 32], old[LSM_PIN_DIR_LEN + 32];
+	bool had_old;
 	int err;
 
 	lsm_pin_dir(cfg->cgroup_id, dir, sizeof(dir));
 	snprintf(tmp, sizeof(tmp), "%s_new_%d", dir, (int)getpid());
+	snprintf(old, sizeof(old), "%s_old_%d", dir, (int)getpid());
 	if (mkdir(CG_LSM_PIN_DIR, 0700) && errno != EEXIST)
 		return -errno;
+	lsm_unpin_leftovers(dir);
 	err = pin_all(lp, tmp);
 	if (err)
 		goto fail;
-	err = lsm_unpin(dir);
-	if (err && err != -ENOENT)
+	had_old = !rename(dir, old);
+	if (!had_old && errno != ENOENT) {
+		err = -errno;
 		goto fail;
-	if (!rename(tmp, dir))
-		return 0;
-	err = -errno;
+	}
+	if (rename(tmp, dir)) {
+		err = -errno;
+		if (had_old)
+			rename(old, dir);
+		goto fail;
+	}
+	/* The new policy is in place: a stuck old one is worth a warning, not a failure. */
+	if (had_old) {
+		err = lsm_unpin_wait(old);
+		if (err)
+			p_err("warning: the replaced policy's pins (%s): %s", old, strerror(-err));
+	}
+	return 0;
 fail:
 	lsm_unpin(tmp);
 	return err;

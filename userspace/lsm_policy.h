@@ -57,15 +57,19 @@ int lsm_counts_read(int map_fd, __u64 *checked, __u64 refused[CG_RULE_SLOTS],
 struct lsm_instance {
 	__u32 prog_id;			/* its task_alloc program */
 	bool known;			/* cfg was read (an instance of this build's layout) */
+	bool gone;			/* its scope's cgroup was removed */
 	struct cg_lsm_config cfg;
 	__u64 checked;			/* the probe's calls left out */
 	__u64 refused[CG_RULE_SLOTS], audited[CG_RULE_SLOTS];
 };
 
-/* Every attached instance, applied or a run's: how many (*out malloc'd), or -errno. */
+/*
+ * Every attached instance, applied or a run's, with its scope's cgroup
+ * path as it is now: how many (*out malloc'd), or -errno.
+ */
 int lsm_instances(struct lsm_instance **out);
 
-/* Room for a pin directory's path: CG_LSM_PIN_DIR "/cgroup." and 20 digits. */
+/* Room for a pin directory's path: CG_LSM_PIN_DIR "/cgroup_" and 20 digits. */
 #define LSM_PIN_DIR_LEN	64
 
 /* The pin directory of the scope with cgroup id @cgroup_id (0: the whole host). */
@@ -77,6 +81,9 @@ int lsm_unpin(const char *dir);
 /* The same, and return once the kernel has detached the programs (-ETIMEDOUT if not). */
 #define LSM_REMOVE_WAIT_MS	5000
 int lsm_unpin_wait(const char *dir);
+
+/* Unpin what an 'apply' of dir's scope that was killed halfway left behind. */
+void lsm_unpin_leftovers(const char *dir);
 
 /*
  * How many instances are attached (lsm_instances()); -errno if the

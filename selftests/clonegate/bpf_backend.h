@@ -111,6 +111,8 @@ static inline int t_bpf_counts(const struct t_cgroup *cg, struct t_bpf_counts *c
 	if (fd < 0)
 		return -errno;
 	for (rule = 0; rule < CG_RULE_SLOTS && !ret; rule++) {
+		/* A sparse CPU mask leaves slots the kernel does not fill. */
+		memset(per, 0, sizeof(per));
 		memset(&attr, 0, sizeof(attr));
 		attr.map_fd = fd;
 		attr.key = (__u64)(unsigned long)&rule;

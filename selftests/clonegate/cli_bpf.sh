@@ -21,7 +21,7 @@
 WL=/clonegate/bin/cg-workload
 # cg-workload exits with the errno of the last step that failed: set_tid's.
 SEED_REFUSED="clone3-newtime clone3-newns clone3-pidfd clone3-clear-sighand clone3-settid"
-tap_plan 72
+tap_plan 78
 
 # Linux's answer to every step, before the backend is involved.
 exits 0 "without a policy, Linux runs every step" $WL fork threads $SEED_REFUSED clone3-size96
@@ -196,9 +196,10 @@ rm -f /tmp/cli-bpf.stop /tmp/cli-bpf.res
 mkfifo /tmp/cli-bpf.up
 in_p sh -c "'i=0; while [ ! -e /tmp/cli-bpf.stop ]; do $WL fork threads >/dev/null || echo fail >>/tmp/cli-bpf.res;
 	$WL clone3-newtime >/dev/null; echo newtime=\$? >>/tmp/cli-bpf.res; i=\$((i + 1));
-	[ \$i = 1 ] && echo up >/tmp/cli-bpf.up; done'" &
+	[ \$i = 1 ] && timeout 60 sh -c \"echo up >/tmp/cli-bpf.up\"; done'" &
 loadpid=$!
 timeout 60 sh -c 'read x </tmp/cli-bpf.up'
+report $? "the workload runs in the cgroup (its first round done)"
 ok=0
 for i in 1 2 3 4 5 6 7 8 9 10; do
 	$CG policy apply --backend bpf --cgroup $P --mode enforce >/dev/null 2>&1 || ok=1
@@ -207,14 +208,27 @@ done
 : >/tmp/cli-bpf.stop
 wait $loadpid
 report $ok "10 times applied and removed while the workload runs"
-check "... fork and threads never failed" sh -c "! grep -q fail /tmp/cli-bpf.res"
-check "... NEWTIME got 0 or EINVAL, nothing else" sh -c "! grep -v -e '^newtime=0\$' -e '^newtime=22\$' /tmp/cli-bpf.res"
+check "... fork and threads never failed" sh -c "[ -s /tmp/cli-bpf.res ] && ! grep -q fail /tmp/cli-bpf.res"
+check "... NEWTIME got 0 or EINVAL, nothing else, in every round" \
+	sh -c "[ \$(grep -c '^newtime=' /tmp/cli-bpf.res) -ge 1 ] && [ \$(grep -c -v -e '^newtime=0\$' -e '^newtime=22\$' /tmp/cli-bpf.res) = 0 ]"
 rm -f /tmp/cli-bpf.stop /tmp/cli-bpf.res /tmp/cli-bpf.up
 check "nothing is pinned after the last remove" sh -c "[ -z \"\$(ls /sys/fs/bpf/clonegate)\" ]"
 check "status: not active" sh -c "$CG status | grep -qx 'bpf backend: not active'"
 exits 2 "removing again says there is none" $CG policy remove --backend bpf --cgroup $P
 check "... saying so" grep -q "/cli-bpf-pin has no BPF backend policy to remove" "$tap_last"
 rmdir $P
+
+# A cgroup removed with its policy still applied: listed as such, no
+# longer in the way of other scopes, and its policy can still be removed.
+mkdir -p /sys/fs/cgroup/cli-bpf-gone
+$CG policy apply --backend bpf --cgroup /cli-bpf-gone --mode audit >/dev/null 2>&1
+rmdir /sys/fs/cgroup/cli-bpf-gone
+check "a policy whose cgroup was removed is listed so" \
+	sh -c "$CG policy list --backend bpf | grep -q '^/cli-bpf-gone .* (cgroup removed)\$'"
+exits 0 "... does not stand in the way of a global one" $CG policy apply --backend bpf --global --mode audit
+exits 0 "... and is removed by its old path" $CG policy remove --backend bpf --cgroup /sys/fs/cgroup/cli-bpf-gone
+exits 0 "the global one is removed too" $CG policy remove --backend bpf --global
+check "nothing is pinned or attached after" sh -c "[ -z \"\$(ls /sys/fs/bpf/clonegate)\" ] && $CG status | grep -qx 'bpf backend: not active'"
 
 # The programs detached under a running workload: the run holds them, so
 # killing it (SIGKILL: no clean-up of its own) detaches them while CMD runs

@@ -141,6 +141,28 @@ static char *shown_path(const char *real, const char *root)
 	return s;
 }
 
+/* arg as a path relative to root, as cgroup_open() takes it: "a/b", "" for root. */
+static const char *rel_to_root(const char *arg, const char *root)
+{
+	const char *rel = under_root(arg, root);
+
+	if (!rel)
+		rel = arg;
+	while (*rel == '/')
+		rel++;
+	return rel;
+}
+
+char *cgroup_shown(const char *arg)
+{
+	const char *root = cgroup_root();
+	char *s;
+
+	if (!root || asprintf(&s, "/%s", rel_to_root(arg, root)) < 0)
+		return NULL;
+	return s;
+}
+
 int cgroup_open(const char *arg, char **shown)
 {
 	const char *root = cgroup_root(), *rel;
@@ -157,11 +179,7 @@ int cgroup_open(const char *arg, char **shown)
 		return -1;
 	}
 
-	rel = under_root(arg, root);
-	if (!rel)
-		rel = arg;
-	while (*rel == '/')
-		rel++;
+	rel = rel_to_root(arg, root);
 	if ((size_t)snprintf(full, sizeof(full), "%s%s%s", root, strcmp(root, "/") ? "/" : "",
 			     rel) >= sizeof(full)) {
 		p_err("cgroup path '%s' is too long", arg);

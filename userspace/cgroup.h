@@ -42,6 +42,13 @@ const char *cgroup_root(void);
 int cgroup_open(const char *arg, char **shown);
 
 /*
+ * The path cgroup_open(arg) would show ("/a/b"; malloc'd), without looking
+ * at the filesystem: for a cgroup that no longer exists. NULL when there
+ * is no cgroup v2 mount, or no memory.
+ */
+char *cgroup_shown(const char *arg);
+
+/*
  * Find the paths of cgroup ids by walking the cgroup v2 mount (a directory's
  * inode number is its cgroup id). paths[i] gets a malloc'd "/a/b" ("/" for
  * the root), or NULL when ids[i] is 0 or was not found.

@@ -151,21 +151,19 @@ out:
  */
 static __u64 gone_scope(const char *arg)
 {
-	const char *root = cgroup_root(), *rel = arg;
+	char *shown = cgroup_shown(arg);
 	struct lsm_instance *v;
 	__u64 id = 0;
 	int n, i;
 
-	if (root && !strncmp(arg, root, strlen(root)) && arg[strlen(root)] == '/')
-		rel = arg + strlen(root);
-	n = lsm_instances(&v);
-	for (i = 0; i < n; i++) {
-		const char *p = v[i].cfg.cgroup_path;
-
-		if (v[i].gone && v[i].cfg.pinned && !strcmp(p + (*rel != '/'), rel))
+	if (!shown)
+		return 0;
+	n = lsm_instances(&v, true);
+	for (i = 0; i < n; i++)
+		if (v[i].gone && v[i].cfg.pinned && !strcmp(v[i].cfg.cgroup_path, shown))
 			id = v[i].cfg.cgroup_id;
-	}
 	free(v);
+	free(shown);
 	return id;
 }
 
@@ -256,7 +254,7 @@ int policy_list_bpf(void)
 	struct lsm_instance *v;
 	int n, i, width = 6;
 
-	n = lsm_instances(&v);
+	n = lsm_instances(&v, true);
 	if (n < 0) {
 		if (n == -EPERM)
 			p_err(NEED_ROOT_BPF);

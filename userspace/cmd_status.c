@@ -149,7 +149,7 @@ static int status_reset(int fd)
 static void print_bpf_backend(void)
 {
 	struct lsm_instance *v;
-	int n = lsm_instances(&v), i, runs = 0;
+	int n = lsm_instances(&v, false), i, runs = 0;
 
 	if (n < 0) {
 		printf("bpf backend: unknown (%s)\n", strerror(-n));

@@ -240,7 +240,7 @@ out:
 	free(paths);
 }
 
-int lsm_instances(struct lsm_instance **out)
+int lsm_instances(struct lsm_instance **out, bool paths)
 {
 	struct lsm_instance *v = NULL, *nv;
 	__u32 id = 0;
@@ -269,7 +269,8 @@ int lsm_instances(struct lsm_instance **out)
 		free(v);
 		return -errno;
 	}
-	refresh_paths(v, n);
+	if (paths)
+		refresh_paths(v, n);
 	*out = v;
 	return n;
 }
@@ -277,7 +278,7 @@ int lsm_instances(struct lsm_instance **out)
 int lsm_policy_active(void)
 {
 	struct lsm_instance *v;
-	int n = lsm_instances(&v);
+	int n = lsm_instances(&v, false);
 
 	free(v);
 	return n;
@@ -307,7 +308,7 @@ int lsm_scope_conflict(const struct lsm_scope *scope, const char *what)
 	int n, i;
 	bool overlap;
 
-	n = lsm_instances(&v);
+	n = lsm_instances(&v, true);
 	if (n < 0) {
 		p_err("%s: cannot list the BPF backend's policies: %s", what, strerror(-n));
 		return -1;

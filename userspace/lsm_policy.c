@@ -341,18 +341,9 @@ int lsm_policy_events_fd(struct lsm_policy *lp)
 
 unsigned long long lsm_policy_events_lost(struct lsm_policy *lp)
 {
-	int ncpu = libbpf_num_possible_cpus(), cpu;
 	unsigned long long sum = 0;
-	__u64 *per;
-	__u32 zero = 0;
 
-	if (ncpu <= 0)
-		return 0;
-	per = calloc(ncpu, sizeof(*per));
-	if (per && !bpf_map_lookup_elem(bpf_map__fd(lp->skel->maps.cg_lsm_lost), &zero, per))
-		for (cpu = 0; cpu < ncpu; cpu++)
-			sum += per[cpu];
-	free(per);
+	map_percpu_sum(bpf_map__fd(lp->skel->maps.cg_lsm_lost), 0, &sum);
 	return sum;
 }
 

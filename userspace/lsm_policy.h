@@ -64,10 +64,12 @@ struct lsm_instance {
 };
 
 /*
- * Every attached instance, applied or a run's, with its scope's cgroup
- * path as it is now: how many (*out malloc'd), or -errno.
+ * Every attached instance, applied or a run's: how many (*out malloc'd),
+ * or -errno. With @paths, each scope's cgroup path as it is now, and
+ * whether it is gone (a walk of the cgroup v2 mount, for those who compare
+ * or show paths); without, the path it was applied with.
  */
-int lsm_instances(struct lsm_instance **out);
+int lsm_instances(struct lsm_instance **out, bool paths);
 
 /* Room for a pin directory's path: CG_LSM_PIN_DIR "/cgroup_" and 20 digits. */
 #define LSM_PIN_DIR_LEN	64

@@ -348,7 +348,7 @@ int skel_events_fd(const struct clone_events_bpf *skel)
 	return bpf_map__fd(skel->maps.events);
 }
 
-bool skel_dropped(const struct clone_events_bpf *skel, __u32 type, unsigned long long *sum)
+bool map_percpu_sum(int map_fd, __u32 key, unsigned long long *sum)
 {
 	int cpu, ncpu = libbpf_num_possible_cpus();
 	__u64 *vals;
@@ -356,13 +356,17 @@ bool skel_dropped(const struct clone_events_bpf *skel, __u32 type, unsigned long
 
 	if (ncpu <= 0 || !(vals = calloc(ncpu, sizeof(*vals))))
 		return false;
-	ok = !bpf_map__lookup_elem(skel->maps.dropped, &type, sizeof(type), vals,
-				   ncpu * sizeof(*vals), 0);
+	ok = !bpf_map_lookup_elem(map_fd, &key, vals);
 	if (ok)
 		for (*sum = 0, cpu = 0; cpu < ncpu; cpu++)
 			*sum += vals[cpu];
 	free(vals);
 	return ok;
+}
+
+bool skel_dropped(const struct clone_events_bpf *skel, __u32 type, unsigned long long *sum)
+{
+	return map_percpu_sum(bpf_map__fd(skel->maps.dropped), type, sum);
 }
 
 void skel_destroy(struct clone_events_bpf *skel)

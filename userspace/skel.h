@@ -56,6 +56,9 @@ int skel_events_fd(const struct clone_events_bpf *skel);
  */
 bool skel_dropped(const struct clone_events_bpf *skel, __u32 type, unsigned long long *sum);
 
+/* Sum the per-CPU __u64 values of key in a per-CPU array map: false if unreadable. */
+bool map_percpu_sum(int map_fd, __u32 key, unsigned long long *sum);
+
 void skel_destroy(struct clone_events_bpf *skel);
 
 /* "clonegate: <step>: <why>", with the likely cause of a refusal. */

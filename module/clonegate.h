@@ -158,9 +158,8 @@ void cg_clone3_mark_set(enum cg_clone3_mark_state state);
 
 /* ---- pidns_joined.c: "this thread joined a pid namespace" (C5/C6.setns) */
 
-u64 cg_pidns_join_stamp(void);
 void cg_pidns_join_begin(void);
-void cg_pidns_join_end(u64 stamp, bool ok);
+void cg_pidns_join_end(bool ok);
 bool cg_pidns_joined(void);
 void cg_pidns_joined_exit(void);
 

@@ -73,6 +73,7 @@
 #include <linux/magic.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/nsproxy.h>
 #include <linux/pagemap.h>
 #include <linux/pid_namespace.h>
 #include <linux/proc_fs.h>
@@ -542,20 +543,41 @@ CG_NS_INSTALL_HOOK(userns_install, CG_CLONE_NEWUSER)
 CG_NS_INSTALL_HOOK(cgroupns_install, CG_CLONE_NEWCGROUP)
 CG_NS_INSTALL_HOOK(timens_install, CG_CLONE_NEWTIME)
 
+/* Is put_nsset() hooked? Then, and only then, are pid ns joins tracked. */
+static bool cg_put_nsset_hooked;
+
 /*
  * pidns_install(): S2 again, and setns is about to join a pid namespace
  * (a file, or a pidfd with CLONE_NEWPID): remember it for C5.setns and
- * C6.setns until the syscall returns (pidns_joined.c, probes.c).
+ * C6.setns until the call ends, at put_nsset() (pidns_joined.c).
  */
 static void cg_on_pidns_install(unsigned long ip, unsigned long parent_ip,
 				struct ftrace_ops *ops, struct ftrace_regs *fregs)
 {
 	cg_refuse_ns_type(ftrace_get_regs(fregs), CG_CLONE_NEWPID);
-	if ((current->flags & PF_KTHREAD) || !cg_in_setns())
+	if ((current->flags & PF_KTHREAD) || !cg_in_setns() || !READ_ONCE(cg_put_nsset_hooked))
 		return;
 	rcu_read_lock();
 	cg_pidns_join_begin();
 	rcu_read_unlock();
+}
+
+/*
+ * put_nsset(): the end of every setns() that got as far as installing
+ * namespaces, joined or not. commit_nsset() hands nsset->nsproxy over to
+ * the task and clears it, and nothing else does: a NULL nsproxy here means
+ * the call joined. (An ftrace hook at the end of the call, not a return
+ * probe on setns itself: that cost every setns two trampolines.)
+ */
+static void cg_on_put_nsset(unsigned long ip, unsigned long parent_ip,
+			    struct ftrace_ops *ops, struct ftrace_regs *fregs)
+{
+	struct pt_regs *regs = ftrace_get_regs(fregs);
+	const struct nsset *nsset = (const struct nsset *)regs_get_kernel_argument(regs, 0);
+
+	if (current->flags & PF_KTHREAD)
+		return;
+	cg_pidns_join_end(!READ_ONCE(nsset->nsproxy));
 }
 
 /* pidfd_pid() is how setns() recognises a pidfd; elsewhere leave it alone. */
@@ -607,6 +629,7 @@ static struct cg_hook cg_hooks[] = {
 	CG_HOOK("cgroupns_install", cg_on_cgroupns_install, "setns: S2 re-check (cgroup)", false),
 	CG_HOOK("timens_install", cg_on_timens_install, "setns: S2 re-check (time)", false),
 	CG_HOOK("pidfd_pid", cg_on_pidfd_pid, "setns: S2 re-check (pidfd)", false),
+	CG_HOOK("put_nsset", cg_on_put_nsset, "setns: pid ns joins (C5.setns, C6.setns)", false),
 };
 
 /*
@@ -723,6 +746,8 @@ int cg_hooks_init(void)
 		pr_warn("not covered: %s (cannot hook %s: %d)\n", h->covers, h->symbol, ret);
 		missing++;
 	}
+	/* The last hook: pidns_install() starts tracking joins once this is in. */
+	WRITE_ONCE(cg_put_nsset_hooked, cg_hooks[ARRAY_SIZE(cg_hooks) - 1].attached);
 	missing += cg_probes_init();
 	pr_info("%s (see /sys/module/clonegate/parameters/coverage)\n",
 		missing ? "some entry points are not covered" : "every entry point is covered");

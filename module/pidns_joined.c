@@ -18,13 +18,13 @@
  *   pidns_install() entry (ftrace, hooks.c): the kernel is about to join a
  *     pid namespace in this setns (both the file and the pidfd path come
  *     here, on the kernel's own object, so a dup2() race cannot fool it):
- *     cg_pidns_join_begin() marks the task's slot "pending", stamped with
- *     a sequence number;
- *   setns() return (kretprobe, probes.c): only now is success known.
- *     cg_pidns_join_end() turns a pending mark stamped after this call's
- *     entry into "joined" if setns returned 0, and drops it otherwise. A
- *     mark from a call whose return probe was missed (kretprobe maxactive)
- *     is older than the next call's entry and is dropped, never promoted.
+ *     cg_pidns_join_begin() marks the task's slot "pending";
+ *   put_nsset() entry (ftrace, hooks.c): the end of that same setns, which
+ *     every call that reached pidns_install() passes, and the first point
+ *     where success is known (commit_nsset() has cleared nsset->nsproxy).
+ *     cg_pidns_join_end() turns the pending mark into "joined" if the call
+ *     joined, and drops it otherwise. Joins are tracked only while both
+ *     hooks are in.
  *
  * Storage: the module cannot add a field to task_struct, so the state is a
  * fixed table of CG_PJ_SLOTS slots keyed by the thread's struct pid, with a
@@ -73,14 +73,13 @@
 
 struct cg_pj_slot {
 	struct pid *pid;	/* NULL: free; else holds a reference */
-	u64 pending;		/* stamp of a pid ns install in setns, 0: none */
+	bool pending;		/* a pid ns install in the setns under way */
 	bool joined;		/* the sticky bit */
 };
 
 static struct cg_pj_slot cg_pj_slots[CG_PJ_SLOTS];
 static atomic_t cg_pj_used = ATOMIC_INIT(0);
 static atomic_t cg_pj_unrecorded = ATOMIC_INIT(0);
-static atomic64_t cg_pj_seq = ATOMIC64_INIT(0);
 static DEFINE_RAW_SPINLOCK(cg_pj_lock);
 
 static struct cg_pj_slot *cg_pj_at(struct pid *pid, int i)
@@ -166,19 +165,13 @@ static struct cg_pj_slot *cg_pj_claim(struct pid *pid, bool *stale)
 			*stale |= cg_pj_stale(s);
 			continue;
 		}
-		s->pending = 0;
+		s->pending = false;
 		s->joined = false;
 		WRITE_ONCE(s->pid, get_pid(pid));
 		atomic_inc(&cg_pj_used);
 		return s;
 	}
 	return NULL;
-}
-
-/* The stamp of a setns call's entry (the kretprobe's entry handler). */
-u64 cg_pidns_join_stamp(void)
-{
-	return atomic64_inc_return(&cg_pj_seq);
 }
 
 /*
@@ -198,7 +191,7 @@ void cg_pidns_join_begin(void)
 	raw_spin_lock_irqsave(&cg_pj_lock, flags);
 	s = cg_pj_claim(task_pid(current), &stale);
 	if (s)
-		s->pending = cg_pidns_join_stamp();
+		s->pending = true;
 	raw_spin_unlock_irqrestore(&cg_pj_lock, flags);
 	if (stale)
 		schedule_work(&cg_pj_reap_work);
@@ -210,11 +203,10 @@ void cg_pidns_join_begin(void)
 }
 
 /*
- * setns() returned (@ok: it returned 0); @stamp is its entry's. A pending
- * mark made since that entry becomes the sticky bit on success; any
- * pending mark goes.
+ * A setns that reached its namespaces ends (@ok: it joined them): its
+ * pending mark becomes the sticky bit if it joined, and goes either way.
  */
-void cg_pidns_join_end(u64 stamp, bool ok)
+void cg_pidns_join_end(bool ok)
 {
 	struct cg_pj_slot *s;
 	unsigned long flags;
@@ -224,9 +216,9 @@ void cg_pidns_join_end(u64 stamp, bool ok)
 	raw_spin_lock_irqsave(&cg_pj_lock, flags);
 	s = cg_pj_find(task_pid(current));
 	if (s && s->pending) {
-		if (ok && s->pending > stamp)
+		if (ok)
 			WRITE_ONCE(s->joined, true);
-		s->pending = 0;
+		s->pending = false;
 		if (!s->joined)
 			cg_pj_release(s);
 	}

@@ -13,12 +13,9 @@
  *                      "is the caller chrooted?" ourselves would need path
  *                      references that may sleep, or a call into a function
  *                      the kernel does not export (an IBT hazard, hooks.c).
- *   __{x64,ia32}_sys_setns()  whether a pid namespace join (seen at
- *                      pidns_install()) succeeded: only then is it
- *                      remembered for C5.setns and C6.setns
- *                      (pidns_joined.c). The entry handler stamps the call,
- *                      so a join whose return was missed is never taken
- *                      for a later call's.
+ *
+ * (Whether a setns joined a pid namespace is seen at put_nsset(), by an
+ * ftrace hook: hooks.c. A return probe on setns cost every call.)
  *
  * kretprobes, attached by name (no address needed). Handlers run in probe
  * context: no sleeping. A probe that cannot be attached leaves what it
@@ -70,24 +67,10 @@ out:
 	return 0;
 }
 
-/* ---- setns(): did a pid namespace join succeed? (C5.setns, C6.setns) --- */
-
-static int cg_on_setns_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
-{
-	*(u64 *)ri->data = cg_pidns_join_stamp();
-	return 0;
-}
-
-static int cg_on_setns_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
-{
-	cg_pidns_join_end(*(u64 *)ri->data, regs_return_value(regs) == 0);
-	return 0;
-}
-
 /*
  * The kretprobes, attached by name like the hooks. maxactive: calls of one
  * function tracked at once; beyond, a probe misses (nmissed): a C10/U3
- * refusal goes uncounted; a setns join is not remembered (Linux's answer).
+ * refusal goes uncounted.
  */
 struct cg_probe {
 	const char *covers;
@@ -104,10 +87,6 @@ struct cg_probe {
 static struct cg_probe cg_probes[] = {
 	CG_PROBE("create_user_ns", NULL, cg_on_create_user_ns_ret, 0,
 		 "C10 and U3 counted (Linux refuses)"),
-	CG_PROBE("__x64_sys_setns", cg_on_setns_entry, cg_on_setns_ret, sizeof(u64),
-		 "setns: pid ns joins (C5.setns, C6.setns)"),
-	CG_PROBE("__ia32_sys_setns", cg_on_setns_entry, cg_on_setns_ret, sizeof(u64),
-		 "ia32_setns: pid ns joins (C5.setns, C6.setns)"),
 };
 
 /* Attach every probe; returns how many could not be. */

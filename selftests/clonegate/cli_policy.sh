@@ -21,14 +21,14 @@ check "policy apply --profile gvisor-head-cgroup2 (the gate open, by name)" $CG 
 check "the scope is listed under that name" sh -c "$CG --json policy list | grep -q '\"profile\":\"gvisor-head-cgroup2\"'"
 check "profile show gvisor-head: its rules in order, the gate shut" sh -c "$CG profile show gvisor-head > /tmp/cli.show && grep -q '^  H17b ' /tmp/cli.show && grep -q '^cgroup2: never mounted' /tmp/cli.show && [ \"\$(grep -o '^  [A-Z][0-9][0-9a-z.-]*' /tmp/cli.show | head -3 | tr -d ' ' | tr '\n' ' ')\" = 'H1 H2 A1 ' ]"
 check "status reports the module and the scope" sh -c "$CG status | grep -q 'cgtest-cli-$$'"
-# 14 attachments (11 hooks, 3 kretprobes); a kernel without ia32 emulation
-# (the debug test kernel) lacks the two __ia32_* hooks and the ia32 setns probe.
+# 13 attachments (12 hooks, 1 kretprobe); a kernel without ia32 emulation
+# (the debug test kernel) lacks the two __ia32_* hooks.
 if grep -q ' __ia32_sys_clone3$' /proc/kallsyms; then
-	check "status says every entry point is covered" sh -c "$CG status | grep -qx 'coverage: every entry point (14 of 14 hooks attached)'"
-	check "status --json lists the 14 hooks, all attached" sh -c "$CG --json status > /tmp/cli.json && [ \$(grep -o '\"attached\":true' /tmp/cli.json | wc -l) = 14 ] && ! grep -q '\"attached\":false' /tmp/cli.json"
+	check "status says every entry point is covered" sh -c "$CG status | grep -qx 'coverage: every entry point (13 of 13 hooks attached)'"
+	check "status --json lists the 13 hooks, all attached" sh -c "$CG --json status > /tmp/cli.json && [ \$(grep -o '\"attached\":true' /tmp/cli.json | wc -l) = 13 ] && ! grep -q '\"attached\":false' /tmp/cli.json"
 else
-	check "status names the ia32 entry points as not covered" sh -c "$CG status > /tmp/cli.status && grep -qx 'coverage: NOT covered on this kernel:' /tmp/cli.status && [ \$(grep -c '(no hook on __ia32_sys_' /tmp/cli.status) = 3 ]"
-	check "status --json: 11 attached, the 3 ia32 ones not" sh -c "$CG --json status > /tmp/cli.json && [ \$(grep -o '\"attached\":true' /tmp/cli.json | wc -l) = 11 ] && [ \$(grep -o '\"attached\":false' /tmp/cli.json | wc -l) = 3 ]"
+	check "status names the ia32 entry points as not covered" sh -c "$CG status > /tmp/cli.status && grep -qx 'coverage: NOT covered on this kernel:' /tmp/cli.status && [ \$(grep -c '(no hook on __ia32_sys_' /tmp/cli.status) = 2 ]"
+	check "status --json: 11 attached, the 2 ia32 ones not" sh -c "$CG --json status > /tmp/cli.json && [ \$(grep -o '\"attached\":true' /tmp/cli.json | wc -l) = 11 ] && [ \$(grep -o '\"attached\":false' /tmp/cli.json | wc -l) = 2 ]"
 fi
 exits 2 "unknown profile is an operational error" $CG policy apply --cgroup "$DIR" --mode enforce --profile nope
 check "the message names the unknown profile" grep -q "unknown profile" "$tap_last"

@@ -18,6 +18,7 @@
 #   enforce_json_kprobe  + clonegate events --json --probes kprobe
 #   json           the JSON collector alone, module not loaded: the events'
 #                  own cost, apart from the module's
+#   json_kprobe    the same with --probes kprobe
 #   bpf_enforce    module not loaded; gvisor-21d66119 enforced by the BPF
 #                  backend instead: the workload runs under
 #                  `clonegate run --backend bpf` (its own transient cgroup,
@@ -43,7 +44,7 @@ CGDIR=/sys/fs/cgroup/bench
 OUT=/results/bench.tsv
 BPF=/results/bpf.tsv
 EXTRA=/results/extra.txt
-CONFIGS=${3:-base off enforce json enforce_json enforce_gvisor enforce_json_kprobe bpf_enforce}
+CONFIGS=${3:-base off enforce json json_kprobe enforce_json enforce_gvisor enforce_json_kprobe bpf_enforce}
 WORKLOADS=${4:-fork:200 vfork_exec:100 pthread:1000 clone3_thread:500 unshare0:5000 setns_uts:2000 getpid:20000}
 
 mkdir -p "$CGDIR" /results
@@ -88,9 +89,10 @@ configure() {
 	stop_collector
 	config=$1
 	case $1 in
-	base|json|bpf_enforce)
+	base|json|json_kprobe|bpf_enforce)
 		grep -q '^clonegate ' /proc/modules && { rmmod clonegate || exit 1; }
 		[ "$1" = json ] && start_collector --json --output /dev/null --probes fentry
+		[ "$1" = json_kprobe ] && start_collector --json --output /dev/null --probes kprobe
 		return 0 ;;
 	esac
 	grep -q '^clonegate ' /proc/modules || insmod "$KO" || exit 1

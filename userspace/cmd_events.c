@@ -25,12 +25,14 @@
 #include "diag.h"
 #include "ev_reader.h"
 #include "json.h"
+#include "lsm_readers.h"
 #include "opts.h"
 #include "sink.h"
 #include "skel.h"
 #include "synthetic.h"
 
 #define DEFAULT_RING_SIZE	(4U << 20)
+#define LSM_RING_SIZE		(256U << 10)	/* per BPF backend policy read */
 
 /*
  * Context fields by name: gVisor's point-config names (as in its pod_init
@@ -92,7 +94,9 @@ static int events_help(void)
 	       "            created_thread_group_id, created_thread_start_time_ns, flags)\n"
 	       "  decision  each refusal or audit of the clonegate module (entry_point,\n"
 	       "            rule, mode, errorno, flags, scope_cgroup_id, profile); only\n"
-	       "            while the module is loaded, which it then cannot be unloaded\n"
+	       "            while the module is loaded, which it then cannot be unloaded;\n"
+	       "            and of every BPF backend policy attached, applied or a run's\n"
+	       "            (their context has no cwd and no container_id)\n"
 	       "  unshare   each unshare(2): entry_point, flags, result, errorno\n"
 	       "  setns     each setns(2): entry_point, fd, nstype, fd_ns_type,\n"
 	       "            fd_ns_name, result, errorno\n"
@@ -124,7 +128,8 @@ static int events_help(void)
 	       "  --duration SEC          stop after SEC seconds\n"
 	       "  --cgroup PATH           only events of tasks in this cgroup v2 subtree\n"
 	       "  --ring-size BYTES       kernel ring buffer size, a power of two of at\n"
-	       "                          least 4096 (default %u)\n"
+	       "                          least 4096 (default %u); the BPF backend's\n"
+	       "                          decisions get one of at most 256 KiB per policy\n"
 	       "  --probes KIND           how the BPF programs hook kernel functions:\n"
 	       "                          fentry (BPF trampolines, cheapest), kprobe\n"
 	       "                          (kernels that refuse trampolines), or auto\n"
@@ -373,8 +378,15 @@ static int collect(struct reader *r, struct events_opts *o)
 			return EXIT_FAIL;
 	}
 	skel = skel_load_collector(&o->load);
-	if (skel)
+	/* The BPF backend's rings are small: its decisions are few. */
+	r->lsm = lsm_readers_new(o->load.cgfd, o->load.ring_size < LSM_RING_SIZE ?
+						o->load.ring_size : LSM_RING_SIZE);
+	if (skel && r->lsm)
 		ret = reader_run(r, skel);
+	else if (skel)
+		p_err("out of memory");
+	lsm_readers_free(r->lsm);
+	r->lsm = NULL;
 	skel_destroy(skel);
 	if (o->load.cgfd >= 0)
 		close(o->load.cgfd);
@@ -416,6 +428,7 @@ int do_events(int argc, char **argv)
 	r->max_count = o.count;
 	r->duration_s = o.duration;
 	r->gv_exit_on_error = o.gv_exit_on_error;
+	r->fields = o.load.fields;
 
 	ret = open_sinks(r, &o);
 	if (ret == EXIT_OK)

@@ -32,6 +32,7 @@
 #include "diag.h"
 #include "ev_reader.h"
 #include "json.h"
+#include "lsm_readers.h"
 #include "names.h"
 #include "sink.h"
 #include "skel.h"
@@ -97,6 +98,8 @@ int reader_record(void *ctx, void *data, size_t len)
 		r->skipped++;
 		return 0;
 	}
+	/* The BPF backend's decisions carry a fixed set: keep those asked for. */
+	ev->ctx.fields &= r->fields;
 	r->events[ev->type]++;
 	if (r->out) {
 		if (json_output)
@@ -123,6 +126,8 @@ static void read_dropped(const struct clone_events_bpf *skel, struct reader *r)
 
 	for (i = 0; i < CG_EVENT_MAX; i++) {
 		skel_dropped(skel, i, &r->kernel_dropped[i]);
+		if (i == CG_EVENT_DECISION && r->lsm)
+			r->kernel_dropped[i] += lsm_readers_lost(r->lsm);
 		total += r->kernel_dropped[i];
 	}
 	r->kernel_dropped_total = total;
@@ -247,12 +252,55 @@ void reader_summary(const struct reader *r)
 	fputc('\n', stderr);
 }
 
+/* skel's ring buffer and the BPF backend's rings, in one; NULL (reported) on failure. */
+static struct ring_buffer *open_rings(struct reader *r, struct clone_events_bpf *skel)
+{
+	struct ring_buffer *rb;
+	int err;
+
+	rb = ring_buffer__new(skel_events_fd(skel), reader_record, r, NULL);
+	if (!rb) {
+		skel_report_error("opening the ring buffer", errno);
+		return NULL;
+	}
+	err = r->lsm ? lsm_readers_add(r->lsm, rb, reader_record, r) : 0;
+	if (!err)
+		return rb;
+	skel_report_error("opening the BPF backend's ring buffers", -err);
+	ring_buffer__free(rb);
+	return NULL;
+}
+
 /*
- * Poll until done. Every RESYNC_NS: follow the clock, and attach to the
- * module's tracepoint if it was loaded since. Every DROPS_NS with a gVisor
+ * Follow the BPF backend's instances: when they changed, what the old
+ * rings hold is taken first, then *rb is rebuilt. False (reported) if it
+ * cannot be.
+ */
+static bool follow_instances(struct reader *r, struct clone_events_bpf *skel,
+			     struct ring_buffer **rb)
+{
+	struct ring_buffer *nrb;
+
+	if (!r->lsm)
+		return true;
+	ring_buffer__consume(*rb);
+	if (lsm_readers_sync(r->lsm) <= 0)
+		return true;	/* no change, or not listable now: try again later */
+	nrb = open_rings(r, skel);
+	if (!nrb)
+		return false;
+	ring_buffer__free(*rb);
+	*rb = nrb;
+	return true;
+}
+
+/*
+ * Poll until done. Every RESYNC_NS: follow the clock, attach to the
+ * module's tracepoint if it was loaded since, and follow the BPF
+ * backend's instances. Every DROPS_NS with a gVisor
  * sink: the kernel's drop counts, which its header carries.
  */
-static int poll_loop(struct reader *r, struct clone_events_bpf *skel, struct ring_buffer *rb,
+static int poll_loop(struct reader *r, struct clone_events_bpf *skel, struct ring_buffer **rbp,
 		     bool decisions)
 {
 	long long deadline = 0, now, next_resync, next_drops = 0;
@@ -283,6 +331,10 @@ static int poll_loop(struct reader *r, struct clone_events_bpf *skel, struct rin
 				r->realtime_off = off;
 			if (!decisions)
 				decisions = skel_attach_decisions(skel, true);
+			if (!follow_instances(r, skel, rbp)) {
+				ret = EXIT_FAIL;
+				break;
+			}
 			next_resync = now + RESYNC_NS;
 		}
 		if (r->gvisor && now >= next_drops) {
@@ -295,9 +347,9 @@ static int poll_loop(struct reader *r, struct clone_events_bpf *skel, struct rin
 		 * The BPF side wakes us only when a burst fills an eighth of the
 		 * ring; otherwise the timeout does, and we take what is there.
 		 */
-		err = ring_buffer__poll(rb, timeout);
+		err = ring_buffer__poll(*rbp, timeout);
 		if (err >= 0 && !r->failed && !r->done)
-			err = ring_buffer__consume(rb);
+			err = ring_buffer__consume(*rbp);
 		if (r->failed || !reader_flush(r)) {
 			ret = r->failed ? EXIT_FAIL : EXIT_OK;
 			break;
@@ -320,14 +372,15 @@ int reader_run(struct reader *r, struct clone_events_bpf *skel)
 	int ret;
 
 	r->realtime_off = ev_realtime_offset();
-	rb = ring_buffer__new(skel_events_fd(skel), reader_record, r, NULL);
-	if (!rb) {
-		skel_report_error("opening the ring buffer", errno);
+	/* The BPF backend's instances first: "ready" means their decisions are read too. */
+	if (r->lsm && lsm_readers_sync(r->lsm) < 0)
+		p_info("cannot list the BPF backend's policies now; trying again every second");
+	rb = open_rings(r, skel);
+	if (!rb)
 		return EXIT_FAIL;
-	}
 	decisions = skel_attach_decisions(skel, false);
-	if (!decisions && !ctl_module_loaded())
-		fprintf(stderr, "clonegate: the clonegate module is not loaded: no decision events until it is\n");
+	if (!decisions && !ctl_module_loaded() && !(r->lsm && lsm_readers_count(r->lsm)))
+		fprintf(stderr, "clonegate: neither the clonegate module nor a BPF backend policy is active: no decision events until one is\n");
 	/*
 	 * Loading parsed the kernel's BTF (megabytes, freed since); give the
 	 * pages back, or a collector that runs for months keeps them.
@@ -342,8 +395,8 @@ int reader_run(struct reader *r, struct clone_events_bpf *skel)
 			return EXIT_FAIL;
 		}
 	}
-	ret = poll_loop(r, skel, rb, decisions);
-	/* What is already in the ring buffer was sent before we stopped: take it. */
+	ret = poll_loop(r, skel, &rb, decisions);
+	/* What is already in the ring buffers was sent before we stopped: take it. */
 	if (ret == EXIT_OK && !r->done) {
 		ring_buffer__consume(rb);
 		if (r->failed || !reader_flush(r))

@@ -18,6 +18,7 @@
 
 struct clone_events_bpf;
 struct gvisor_sink;
+struct lsm_readers;
 
 struct reader {
 	/* configuration */
@@ -27,6 +28,8 @@ struct reader {
 	const char *out_name;
 	struct gvisor_sink *gvisor;
 	bool gv_exit_on_error;
+	__u32 fields;			/* CG_FIELD_BIT()s to pass on */
+	struct lsm_readers *lsm;	/* the BPF backend's decisions; NULL: none */
 	/* state */
 	long long realtime_off;		/* CLOCK_REALTIME - CLOCK_MONOTONIC */
 	unsigned long long handled;
@@ -60,7 +63,8 @@ bool reader_flush(struct reader *r);
 void reader_summary(const struct reader *r);
 
 /*
- * Read skel's ring buffer until max_count, duration_s, reader_stop or a
+ * Read skel's ring buffer, and r->lsm's rings as the BPF backend's
+ * instances come and go, until max_count, duration_s, reader_stop or a
  * failed sink, then print the summary. Returns an EXIT_* code.
  */
 int reader_run(struct reader *r, struct clone_events_bpf *skel);

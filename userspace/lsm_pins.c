@@ -166,7 +166,15 @@ static void read_map(__u32 id, struct lsm_instance *in, bool *have_cfg)
 	if (bpf_obj_get_info_by_fd(fd, &info, &len))
 		goto out;
 	nlen = strlen(info.name);
-	if (!strcmp(info.name, COUNTS_MAP)) {
+	if (!strcmp(info.name, "cg_lsm_readers"))
+		in->readers_map_id = id;
+	else if (!strcmp(info.name, "cg_lsm_rd_cg"))
+		in->rd_cgroup_map_id = id;
+	else if (!strcmp(info.name, "cg_lsm_rd_lost"))
+		in->rd_lost_map_id = id;
+	else if (!strcmp(info.name, "cg_lsm_rd_owner"))
+		in->rd_owner_map_id = id;
+	else if (!strcmp(info.name, COUNTS_MAP)) {
 		lsm_counts_read(fd, &in->checked, in->refused, in->audited);
 	} else if (nlen > 4 && !strcmp(info.name + nlen - 4, ".bss") &&
 		   info.value_size >= sizeof(in->cfg)) {

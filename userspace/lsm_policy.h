@@ -61,6 +61,8 @@ struct lsm_instance {
 	struct cg_lsm_config cfg;
 	__u64 checked;			/* the probe's calls left out */
 	__u64 refused[CG_RULE_SLOTS], audited[CG_RULE_SLOTS];
+	/* Its collectors' maps (lsm_readers.c); 0: a build without them. */
+	__u32 readers_map_id, rd_cgroup_map_id, rd_lost_map_id, rd_owner_map_id;
 };
 
 /*

@@ -29,10 +29,26 @@ struct cg_lsm_config {
 	__u32 pinned;			/* 1: 'policy apply', 0: a 'run' holds it */
 	__u64 cgroup_id;		/* the scope's cgroup; 0 for the whole host */
 	__u64 probe_checked;		/* the start-up probe's calls (see lsm_policy.c) */
-	__u32 events;			/* 1: a decision event per refusal or audit (a run reads them) */
+	__u32 events;			/* 1: decision events in cg_lsm_events (a run reads them) */
 	__u32 profile_id;		/* for the events: enum cg_profile_id, a loaded id, or ~0 */
 	char profile_name[CG_LSM_NAME_MAX];
 	char cgroup_path[CG_LSM_PATH_MAX];	/* "/a/b", "" for the whole host */
+};
+
+/*
+ * Decision events for 'clonegate events' (userspace/lsm_readers.c): each
+ * collector holds one of an instance's CG_LSM_READERS slots, its ring
+ * buffer in cg_lsm_readers and its --cgroup in cg_lsm_rd_cg, and says who
+ * it is in cg_lsm_rd_owner so that a collector that died without taking
+ * its ring out can be told from one that lives. The programs write to a
+ * slot's ring only while the slot has an owner.
+ */
+#define CG_LSM_READERS		8
+
+struct cg_lsm_reader_owner {
+	__u32 pid;			/* 0: the slot is free */
+	__u32 pad;
+	__u64 start_time;		/* the pid's start (/proc/PID/stat field 22) */
 };
 
 #endif /* CLONEGATE_LSM_POLICY_H */

@@ -15,13 +15,7 @@ mkdir -p "$T"
 start_collector() {
 	$CG events --json --output "$1" 2>"$1.err" &
 	collector=$!
-	i=0
-	until grep -q ready "$1.err" 2>/dev/null; do
-		kill -0 "$collector" 2>/dev/null || return 1
-		i=$((i + 1))
-		[ $i -gt 600 ] && return 1
-		sleep 0.05
-	done
+	wait_line "$1.err" ready "$collector"
 }
 
 # N processes from the scoped cgroup; all must succeed.

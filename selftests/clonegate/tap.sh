@@ -15,6 +15,9 @@
 #                                  DESCRIPTION (WHY)" and whatever is in
 #                                  $tap_out
 #   need_nobody                    the user nobody, for su
+#   wait_line FILE PATTERN PID     until FILE has a line matching PATTERN
+#                                  (grep -E); fails at once if process PID
+#                                  ended first, and after 30 s
 #   tap_done                       the "# N passed, N failed" line; returns
 #                                  non-zero if any check failed
 # $CG is the clonegate command (the guest's, else the one on PATH).
@@ -62,6 +65,16 @@ exits() {
 need_nobody() {
 	grep -q '^nobody:' /etc/passwd 2>/dev/null ||
 		echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >>/etc/passwd
+}
+
+wait_line() {
+	wl_i=0
+	until grep -Eq "$2" "$1" 2>/dev/null; do
+		kill -0 "$3" 2>/dev/null || return 1
+		wl_i=$((wl_i + 1))
+		[ $wl_i -gt 600 ] && return 1
+		sleep 0.05
+	done
 }
 
 tap_done() {

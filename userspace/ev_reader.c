@@ -273,19 +273,17 @@ static struct ring_buffer *open_rings(struct reader *r, struct clone_events_bpf 
 
 /*
  * Follow the BPF backend's instances: when they changed, what the old
- * rings hold is taken first, then *rb is rebuilt. False (reported) if it
- * cannot be.
+ * rings hold is taken first (their mappings outlive the fds the sync
+ * closed), then *rb is rebuilt. False (reported) if it cannot be.
  */
 static bool follow_instances(struct reader *r, struct clone_events_bpf *skel,
 			     struct ring_buffer **rb)
 {
 	struct ring_buffer *nrb;
 
-	if (!r->lsm)
-		return true;
-	ring_buffer__consume(*rb);
-	if (lsm_readers_sync(r->lsm) <= 0)
+	if (!r->lsm || lsm_readers_sync(r->lsm) <= 0)
 		return true;	/* no change, or not listable now: try again later */
+	ring_buffer__consume(*rb);
 	nrb = open_rings(r, skel);
 	if (!nrb)
 		return false;

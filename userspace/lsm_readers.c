@@ -98,7 +98,10 @@ static __u64 proc_start_time(__u32 pid)
 
 static bool owner_alive(const struct cg_lsm_reader_owner *o)
 {
-	return o->pid && proc_start_time(o->pid) == o->start_time;
+	__u64 start = o->pid ? proc_start_time(o->pid) : 0;
+
+	/* 0: no such pid (or no /proc): not alive, whatever the owner wrote. */
+	return start && start == o->start_time;
 }
 
 /* The lock that makes taking and checking slots one step; -1 if it cannot be had. */

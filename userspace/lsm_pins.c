@@ -303,8 +303,7 @@ int lsm_policy_refuse_if_active(const char *what)
 	return -1;
 }
 
-/* The scope as 'policy list' shows it. */
-static const char *scope_shown(const struct cg_lsm_config *cfg)
+const char *lsm_scope_shown(const struct cg_lsm_config *cfg)
 {
 	return cfg->cgroup_scope ? cfg->cgroup_path : "the whole host (global)";
 }
@@ -339,7 +338,7 @@ int lsm_scope_conflict(const struct lsm_scope *scope, const char *what)
 			  cgroup_path_within(scope->cgroup_path, c->cgroup_path);
 		if (overlap) {
 			p_err("%s: the BPF backend already polices %s (profile %s, %s): its scopes may not overlap, or both would decide each call; remove it first%s",
-			      what, scope_shown(c), c->profile_name,
+			      what, lsm_scope_shown(c), c->profile_name,
 			      c->pinned ? "applied" : "a 'clonegate run'",
 			      c->pinned ? " ('clonegate policy remove --backend bpf')" : "");
 			break;

@@ -79,6 +79,9 @@ int lsm_instances(struct lsm_instance **out, bool paths);
 /* The pin directory of the scope with cgroup id @cgroup_id (0: the whole host). */
 void lsm_pin_dir(__u64 cgroup_id, char *buf, size_t len);
 
+/* An instance's scope in messages: its cgroup path, or "the whole host (global)". */
+const char *lsm_scope_shown(const struct cg_lsm_config *cfg);
+
 /* Unlink a pin directory's files and the directory: 0 or -errno (-ENOENT: none). */
 int lsm_unpin(const char *dir);
 

@@ -268,7 +268,7 @@ static struct lsm_ring *find_ring(struct lsm_readers *rs, __u32 prog_id)
 /* Say once per instance why its events are not read. */
 static void tell_unread(struct lsm_readers *rs, const struct lsm_instance *in, int err)
 {
-	const char *scope = in->cfg.cgroup_scope ? in->cfg.cgroup_path : "the whole host";
+	const char *scope = lsm_scope_shown(&in->cfg);
 	__u32 *nt;
 	int i;
 
@@ -309,7 +309,7 @@ static int add_instance(struct lsm_readers *rs, const struct lsm_instance *in)
 				rs->v = nv;
 				rs->v[rs->n++] = g;
 				p_info("reading the decision events of the BPF backend policy on %s (slot %u)",
-				       in->cfg.cgroup_scope ? in->cfg.cgroup_path : "the whole host",
+				       lsm_scope_shown(&in->cfg),
 				       g.slot);
 				return 1;
 			}

@@ -49,7 +49,6 @@
 #endif
 
 #define SIGCHLD_	17
-#define WANT_TID	31998
 
 /* ---- the requests ---- */
 
@@ -104,7 +103,7 @@ static unsigned long ns_ino(const char *ns)
 
 static void run_req(const struct req *q, struct req_result *res)
 {
-	static int tid[1] = { WANT_TID };
+	static int tid[1];
 	int pidfd = -1, fd;
 	struct t_clone_args a = { .flags = q->flags, .exit_signal = SIGCHLD_ };
 	unsigned long t0, c0;
@@ -118,6 +117,7 @@ static void run_req(const struct req *q, struct req_result *res)
 		if (q->flags & T_INTO_CGROUP)
 			a.cgroup = open("/sys/fs/cgroup", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (q->set_tid) {
+			tid[0] = cg_free_tid();
 			a.set_tid = (uintptr_t)tid;
 			a.set_tid_size = 1;
 		}
@@ -675,7 +675,7 @@ static void flip_run(struct flip *f, long calls)
 	pthread_t th;
 	long i;
 
-	f->tid[0] = WANT_TID;
+	f->tid[0] = cg_free_tid();
 	f->both_ms = -1;
 	f->calls_to_both = -1;
 	f->flipper = (struct t_flipper){ .args = { &f->args }, .tid = { f->tid }, .nargs = 1,
@@ -684,7 +684,7 @@ static void flip_run(struct flip *f, long calls)
 		return;
 	t_flipper_wait(&f->flipper);
 	for (i = 0; i < calls || (f->both_ms < 0 && t_now_ms() - start < T_RACE_BOTH_MS); i++) {
-		t_flip_call(&f->args, &f->pidfd, WANT_TID, &f->t);
+		t_flip_call(&f->args, &f->pidfd, f->tid[0], &f->t);
 		if (f->both_ms < 0 && f->t.ok && f->t.refused) {
 			f->both_ms = t_now_ms() - start;
 			f->calls_to_both = i + 1;

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "clonegate/abi.h"
+#include "clonegate/free_tid.h"
 #include "clonegate/raw_clone.h"
 
 /* Flag values from the spec, section 1. */

@@ -46,7 +46,6 @@
 #define RACE_CALLS	5000
 #define RACE_CALLS_MS	30000
 #define RACE_CALLS_FLOOR	250
-#define WANT_TID	31999
 
 struct race_slot {
 	struct t_clone_args args;
@@ -55,6 +54,8 @@ struct race_slot {
 };
 
 static struct race_slot slots[RACE_CALLERS];
+/* Every struct's set_tid when the flipper sets one (cg_free_tid()). */
+static int race_tid;
 static struct t_flipper race_flipper = { .nargs = RACE_CALLERS, .spin = 2000 };
 
 /* Seen by any caller: a created child, a refusal; when both were first seen. */
@@ -84,7 +85,7 @@ static void *race_caller(void *arg)
 
 	t_flipper_wait(&race_flipper);
 	for (i = 0; race_more_calls(i) || (!race_both_seen() && t_now_ms() < deadline); i++) {
-		int kind = t_flip_call(&s->args, &s->pidfd, WANT_TID, t);
+		int kind = t_flip_call(&s->args, &s->pidfd, race_tid, t);
 		long n = __atomic_add_fetch(&race_calls, 1, __ATOMIC_RELAXED);
 		long long no_time = -1;
 
@@ -112,8 +113,9 @@ static void race_subject(int out)
 	struct race_result sum = { 0 };
 	int i;
 
+	race_tid = cg_free_tid();
 	for (i = 0; i < RACE_CALLERS; i++) {
-		slots[i].set_tid[0] = WANT_TID;
+		slots[i].set_tid[0] = race_tid;
 		race_flipper.args[i] = &slots[i].args;
 		race_flipper.tid[i] = slots[i].set_tid;
 	}
@@ -222,7 +224,7 @@ static const struct copy_row copy_rows[] = {
  */
 static void copy_subject(int memfd, int go, int out)
 {
-	static int tid_slot = WANT_TID, pidfd = -1;
+	static int tid_slot, pidfd = -1;
 	long res[sizeof(copy_rows) / sizeof(copy_rows[0])];
 	struct t_clone_args *a;
 	size_t i;
@@ -239,6 +241,7 @@ static void copy_subject(int memfd, int go, int out)
 		a->exit_signal = copy_rows[i].flags & T_THREAD ? 0 : 17;
 		a->pidfd = (uintptr_t)&pidfd;
 		if (copy_rows[i].set_tid) {
+			tid_slot = cg_free_tid();
 			a->set_tid = (uintptr_t)&tid_slot;
 			a->set_tid_size = 1;
 		}

@@ -343,28 +343,7 @@ static long t_clone3_call(struct t_clone_args *a, size_t size, const struct row 
 	return ret;
 }
 
-/*
- * A pid for clone3's set_tid that no task holds: well ahead of the pid
- * allocator's cursor, which nothing in the guest moves by a thousand
- * between this check and the call. A fixed number would be taken sooner
- * or later by a task of the run itself (EEXIST).
- */
-static int t_free_tid(void)
-{
-	int last = 0, max = 32768, tid;
-	char buf[32];
 
-	if (t_read_file("/proc/sys/kernel/ns_last_pid", buf, sizeof(buf)) > 0)
-		last = atoi(buf);
-	if (t_read_file("/proc/sys/kernel/pid_max", buf, sizeof(buf)) > 0)
-		max = atoi(buf);
-	for (tid = last + 1000; ; tid++) {
-		if (tid >= max)
-			tid = 1000;
-		if (kill(tid, 0) && errno == ESRCH)
-			return tid;
-	}
-}
 
 /* The call itself; returns 0 or -errno. */
 static long t_call(const struct row *r, int fd)
@@ -383,7 +362,7 @@ static long t_call(const struct row *r, int fd)
 		break;
 	case CALL_CLONE3:
 		if (r->set_tid) {
-			tid_slot = t_free_tid();
+			tid_slot = cg_free_tid();
 			a.set_tid = (uintptr_t)&tid_slot;
 			a.set_tid_size = r->set_tid_size;
 		}

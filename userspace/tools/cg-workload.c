@@ -33,6 +33,8 @@
 #include <unistd.h>
 #include <linux/sched.h>
 
+#include <clonegate/free_tid.h>
+
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
 #endif
@@ -160,13 +162,9 @@ static int step_clone3_newuser(void)
 static int step_clone3_settid(void)
 {
 	struct clone_args args;
-	pid_t tid;
+	pid_t tid = cg_free_tid();
 	int err;
 
-	/* A pid that is free now: the highest one not in use below pid_max. */
-	for (tid = 30000; tid > 300; tid--)
-		if (kill(tid, 0) < 0 && errno == ESRCH)
-			break;
 	memset(&args, 0, sizeof(args));
 	args.exit_signal = SIGCHLD;
 	args.set_tid = (uintptr_t)&tid;

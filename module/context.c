@@ -74,23 +74,56 @@ struct cg_clone3_args {
 };
 
 /*
- * Read clone3's struct without faulting; rq->previewed says if it worked,
+ * Read what the rules use of clone3's struct (flags, exit_signal, whether
+ * set_tid is set) without faulting; rq->previewed says if it worked,
  * rq->preview_faulted that it was tried (a size gVisor reads) and faulted.
+ *
+ * Field by field, with page faults disabled: a page that is not present
+ * ends in the exception fixup instead of being paged in. The struct's last
+ * byte is read too, so a struct Linux's own copy would fault on faults
+ * here as well. copy_from_user_nofault() of the whole struct into a zeroed
+ * copy cost a thread's clone3 about 400 instructions (6.12 under -icount,
+ * init_on_alloc=0): a zeroing, a byte copy and hardened usercopy's checks
+ * of the destination; this costs about 100-200.
  */
 void cg_clone3_preview(struct cg_request *rq, unsigned long uargs)
 {
-	struct cg_clone3_args a = {};
+	const struct cg_clone3_args __user *ua = (const void __user *)uargs;
+	const u8 __user *tail = (const u8 __user *)ua + offsetof(struct cg_clone3_args, set_tid);
+	const u8 __user *end = (const u8 __user *)ua + rq->clone3_size;
+	u64 flags, exit_signal, set_tid = 0;
+	u8 byte;
 
-	if (rq->clone3_size < CG_CLONE_ARGS_SIZE_MIN || rq->clone3_size > sizeof(a))
+	if (rq->clone3_size < CG_CLONE_ARGS_SIZE_MIN ||
+	    rq->clone3_size > sizeof(struct cg_clone3_args))
 		return;
-	if (copy_from_user_nofault(&a, (const void __user *)uargs, rq->clone3_size)) {
-		rq->preview_faulted = true;
-		return;
+	pagefault_disable();
+	if (!user_access_begin(ua, rq->clone3_size))
+		goto fault;
+	unsafe_get_user(flags, &ua->flags, efault);
+	unsafe_get_user(exit_signal, &ua->exit_signal, efault);
+	if (end >= tail + sizeof(u64)) {
+		unsafe_get_user(set_tid, &ua->set_tid, efault);
+	} else {
+		/* A size that ends inside set_tid: the bytes it has. */
+		for (; tail < end; tail++) {
+			unsafe_get_user(byte, tail, efault);
+			set_tid |= byte;
+		}
 	}
+	unsafe_get_user(byte, end - 1, efault);
+	user_access_end();
+	pagefault_enable();
 	rq->previewed = true;
-	rq->flags = a.flags;
-	rq->exit_signal = a.exit_signal;
-	rq->set_tid = a.set_tid != 0;
+	rq->flags = flags;
+	rq->exit_signal = exit_signal;
+	rq->set_tid = set_tid != 0;
+	return;
+efault:
+	user_access_end();
+fault:
+	pagefault_enable();
+	rq->preview_faulted = true;
 }
 
 /*

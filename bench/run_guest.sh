@@ -1,15 +1,18 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# bench/run_guest.sh matrix ROUNDS [CONFIGS [WORKLOADS]] | pipeline - the
-# benchmark, inside one guest boot (bench/run boots one of each per kernel).
-# CONFIGS and WORKLOADS (space-separated, as below) narrow a matrix run for
-# an experiment; make bench runs them all.
+# bench/run_guest.sh round R [CONFIGS [WORKLOADS]] | profile | pipeline |
+#                    matrix ROUNDS [CONFIGS [WORKLOADS]]
+# - the benchmark, inside one guest boot. bench/run boots, per kernel, one
+# guest per round, one for the profile pass and one for the pipeline.
+# matrix runs ROUNDS rounds and the profile pass in one boot: quicker, for
+# experiments, but it understates the noise (below). CONFIGS and WORKLOADS
+# (space-separated, as below) narrow a run; make bench runs them all.
 #
-# matrix: under qemu -icount (1 vCPU; the guest clock counts instructions),
-# each round visits every configuration (in a rotated order, so nothing
-# that drifts over the boot favours one), and under each runs every
-# workload once, in a process placed in the bench cgroup:
+# round: under qemu -icount (1 vCPU; the guest clock counts instructions),
+# visit every configuration (in an order rotated by R, so that none
+# always follows the same one), and under each run every workload once, in
+# a process placed in the bench cgroup:
 #   base           module not loaded
 #   base_again     the same again: its ratio to base is what the method's
 #                  own noise gives, the floor under every other column
@@ -25,7 +28,13 @@
 #                  backend instead: the workload runs under
 #                  `clonegate run --backend bpf` (its own transient cgroup,
 #                  at the bench cgroup's depth), no events
-# Then one profile pass: enforce_json with kernel.bpf_stats_enabled=1, and
+# Why a boot per round: a thread's cost moves from one boot to the next
+# (each boot draws the kernel's base address, its slab freelist order and
+# its hash seeds anew): the JSON collector's pthread ratio on 6.1 was
+# 1.017x, 1.027x and 1.032x in three boots of one build, each the median
+# of 5 rounds in that boot. Rounds in one boot take one draw for the truth.
+#
+# profile: enforce_json with kernel.bpf_stats_enabled=1, and
 # per workload the run count and run time of every BPF program (their
 # in-path cost, instruction by instruction; stats are off in the rounds, as
 # they add two clock reads per program run).
@@ -159,35 +168,40 @@ measure() { # WORKLOAD N
 	echo "$res $(awk -v a="$c0" -v b="$c1" -v n="$2" 'BEGIN {printf "%.1f", (b - a) / n}')"
 }
 
-matrix() {
-	: >"$OUT"
-	: >"$BPF"
-	# ASLR off: where a process's mappings land changes how many
-	# page-table pages and faults its threads cost (pthread moved by +-3%
-	# from one run to the next with it on; -icount counts every one).
+# ASLR off: where a process's mappings land changes how many page-table
+# pages and faults its threads cost (pthread moved by +-3% from one run to
+# the next with it on; -icount counts every one).
+aslr_off() {
 	echo 0 >/proc/sys/kernel/randomize_va_space
-	r=1
-	while [ $r -le "$ROUNDS" ]; do
-		set -- $CONFIGS
-		k=1
-		while [ $k -lt $r ]; do c=$1; shift; set -- "$@" "$c"; k=$((k + 1)); done
-		for c in "$@"; do
-			configure "$c"
-			# Let the switch's background work (text patching, RCU
-			# callbacks, JIT frees) finish: it is not the workload's.
-			# Under icount an idle guest skips this time.
-			sleep 1
-			for wl in $WORKLOADS; do
-				w=${wl%%:*} n=${wl##*:}
-				res=$(measure "$w" "$n") || { echo "bench: $w failed under $c" >&2; exit 1; }
-				echo "$r $c $res" >>"$OUT"
-			done
-		done
-		echo "# round $r done" >&2
-		r=$((r + 1))
-	done
+}
 
-	# The profile pass: BPF run time per program and workload.
+# One round, numbered $1: every configuration (rotated by the round's
+# number, so that no configuration always follows the same one), every
+# workload under each; lines appended to $OUT.
+one_round() {
+	r=$1
+	set -- $CONFIGS
+	k=1
+	while [ $k -lt "$r" ]; do c=$1; shift; set -- "$@" "$c"; k=$((k + 1)); done
+	for c in "$@"; do
+		configure "$c"
+		# Let the switch's background work (text patching, RCU
+		# callbacks, JIT frees) finish: it is not the workload's.
+		# Under icount an idle guest skips this time.
+		sleep 1
+		for wl in $WORKLOADS; do
+			w=${wl%%:*} n=${wl##*:}
+			res=$(measure "$w" "$n") || { echo "bench: $w failed under $c" >&2; exit 1; }
+			echo "$r $c $res" >>"$OUT"
+		done
+	done
+	echo "# round $r done" >&2
+}
+
+# The profile pass: BPF run time per program and workload.
+profile() {
+	: >"$BPF"
+	: >/results/bpf_ops.tsv
 	configure enforce_json
 	sysctl -qw kernel.bpf_stats_enabled=1 || exit 1
 	for wl in $WORKLOADS; do
@@ -234,9 +248,21 @@ pipeline() {
 }
 
 case $MODE in
-matrix) matrix ;;
+matrix)
+	aslr_off
+	: >"$OUT"
+	r=1
+	while [ $r -le "$ROUNDS" ]; do one_round $r; r=$((r + 1)); done
+	profile ;;
+round)
+	aslr_off
+	: >"$OUT"
+	one_round "$ROUNDS" ;;
+profile)
+	aslr_off
+	profile ;;
 pipeline) pipeline ;;
-*) echo "usage: run_guest.sh matrix ROUNDS [CONFIGS [WORKLOADS]] | pipeline" >&2; exit 2 ;;
+*) echo "usage: run_guest.sh round R [CONFIGS [WORKLOADS]] | profile | pipeline | matrix ROUNDS [CONFIGS [WORKLOADS]]" >&2; exit 2 ;;
 esac
 stop_collector
 grep -q '^clonegate ' /proc/modules && rmmod clonegate

@@ -158,10 +158,11 @@ ABI	?= 64
 fuzz: FORCE
 	$(Q)$(CURDIR)/scripts/fuzz --seed $(SEED) --count $(COUNT) --start $(START) --abi $(ABI) --kernels '$(KVERS)'
 
-# Per kernel, an instruction-counting guest (qemu -icount) measures every
-# workload under every configuration, a second one the event pipeline; then
-# the host's native figures. Writes bench/results.md (see bench/README.md).
-ROUNDS ?= 5
+# Per kernel, ROUNDS instruction-counting guests (qemu -icount), a boot per
+# round, measure every workload under every configuration, one more counts
+# the BPF programs' instructions, another runs the event pipeline; then the
+# host's native figures. Writes bench/results.md (see bench/README.md).
+ROUNDS ?= 15
 # Like check: setup first (a fresh machine has no headers yet), then build.
 bench:
 	$(Q)$(CURDIR)/scripts/setup

@@ -21,6 +21,8 @@
 #   enforce_json   + clonegate events --json to /dev/null (fentry flavour)
 #   enforce_gvisor + clonegate events to a reading gVisor-protocol socket
 #   enforce_json_kprobe  + clonegate events --json --probes kprobe
+#   enforce_json_live  enforce_json with the collector left running during
+#                  the measured runs (below)
 #   json           the JSON collector alone, module not loaded: the events'
 #                  own cost, apart from the module's
 #   json_kprobe    the same with --probes kprobe
@@ -28,6 +30,16 @@
 #                  backend instead: the workload runs under
 #                  `clonegate run --backend bpf` (its own transient cgroup,
 #                  at the bench cgroup's depth), no events
+# The collector is stopped (SIGSTOP) while a workload runs and resumed
+# between runs, when it drains what the run left in its ring (4 MiB holds
+# a run's records with room to spare; stop_collector fails the bench if the
+# kernel dropped one, as a dropped record is cheaper than a written one):
+# on one CPU its draining would otherwise run in the middle of the
+# workload, which on a host has a CPU of its own, and the workload's CPU
+# time rose with it (1-3% on a pthread, more the longer the run:
+# bench/README.md).
+# enforce_json_live shows that case.
+#
 # Why a boot per round: a thread's cost moves from one boot to the next
 # (each boot draws the kernel's base address, its slab freelist order and
 # its hash seeds anew): the JSON collector's pthread ratio on 6.1 was
@@ -55,7 +67,7 @@ CGDIR=/sys/fs/cgroup/bench
 OUT=/results/bench.tsv
 BPF=/results/bpf.tsv
 EXTRA=/results/extra.txt
-CONFIGS=${3:-base off enforce json json_kprobe enforce_json enforce_gvisor enforce_json_kprobe bpf_enforce base_again}
+CONFIGS=${3:-base off enforce json json_kprobe enforce_json enforce_gvisor enforce_json_kprobe enforce_json_live bpf_enforce base_again}
 WORKLOADS=${4:-fork:200 vfork_exec:100 pthread:1000 clone3_thread:500 unshare0:5000 setns_uts:2000 getpid:20000}
 
 mkdir -p "$CGDIR" /results
@@ -75,7 +87,10 @@ wait_for() {
 }
 
 stop_collector() {
+	had_collector=$collector
 	if [ -n "$collector" ]; then
+		# CONT first: a stopped process keeps its SIGINT pending.
+		kill -CONT "$collector" 2>/dev/null
 		kill -INT "$collector" 2>/dev/null
 		wait "$collector" 2>/dev/null
 		collector=
@@ -84,6 +99,13 @@ stop_collector() {
 		kill "$sink" 2>/dev/null
 		wait "$sink" 2>/dev/null
 		sink=
+	fi
+	# Every record written, none dropped for want of ring space.
+	if [ -n "$had_collector" ] &&
+	   ! grep -qE '"dropped_kernel":\{"clone":0,"decision":0,"unshare":0,"setns":0\}|lost: 0 in the kernel' /tmp/ev.err; then
+		echo "bench: the collector under $config lost records or gave no summary:" >&2
+		cat /tmp/ev.err >&2
+		exit 1
 	fi
 }
 
@@ -112,7 +134,7 @@ configure() {
 	*) $CG policy apply --cgroup "$CGDIR" --mode enforce --profile gvisor-21d66119 || exit 1 ;;
 	esac
 	case $1 in
-	enforce_json) start_collector --json --output /dev/null --probes fentry ;;
+	enforce_json|enforce_json_live) start_collector --json --output /dev/null --probes fentry ;;
 	enforce_json_kprobe) start_collector --json --output /dev/null --probes kprobe ;;
 	enforce_gvisor)
 		rm -f /tmp/gv.sock
@@ -137,6 +159,17 @@ in_cgroup() {
 	sh -c 'echo $$ >'"$CGDIR"'/cgroup.procs && exec "$@"' sh "$@"
 }
 
+# The collector sits out the workload's runs (see the top of this file).
+pause_collector() {
+	[ -n "$collector" ] && [ "$config" != enforce_json_live ] && kill -STOP "$collector"
+	return 0
+}
+
+resume_collector() {
+	[ -n "$collector" ] && kill -CONT "$collector"
+	return 0
+}
+
 # CPU time (ns) the collector has used so far: schedstat's first field.
 collector_ns() {
 	if [ -n "$collector" ]; then
@@ -159,10 +192,14 @@ collector_ns() {
 # so it starts idle and has taken everything when it is read again; under
 # icount an idle guest skips the time.
 measure() { # WORKLOAD N
+	pause_collector
 	in_cgroup $B "$1" "$2" >/dev/null || { echo "bench: $1 failed" >&2; exit 1; }
+	resume_collector
 	sleep 0.3
 	c0=$(collector_ns)
+	pause_collector
 	res=$(in_cgroup $B "$1" "$2") || { echo "bench: $1 failed" >&2; exit 1; }
+	resume_collector
 	sleep 0.3
 	c1=$(collector_ns)
 	echo "$res $(awk -v a="$c0" -v b="$c1" -v n="$2" 'BEGIN {printf "%.1f", (b - a) / n}')"
